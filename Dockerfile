@@ -1,0 +1,21 @@
+# TREC Hub production image: gunicorn (web), celery worker and beat share it.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_ENV=production
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 trec
+
+COPY pyproject.toml requirements.lock README.md ./
+RUN pip install -c requirements.lock .
+COPY . .
+RUN SECRET_KEY=build-only-collectstatic-key ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/var && chown -R trec /app/var
+
+USER trec
+EXPOSE 8000
+CMD ["gunicorn", "trec.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--access-logfile", "-"]

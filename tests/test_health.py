@@ -1,0 +1,42 @@
+import pytest
+from django.db import OperationalError, connection
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_the_database_answers(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"] == "ok"
+    assert ("redis" in body["checks"]) == bool(settings.REDIS_URL)
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_redis_is_configured_but_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "redis": "down"}
+
+
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_healthz_checks_a_running_redis(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["redis"] == "ok"

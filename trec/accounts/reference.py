@@ -1,0 +1,30 @@
+"""Reference data every database must have: grade bands and the Coordinators group.
+
+Data migrations create it; a post_migrate handler puts it back whenever a
+database is flushed (as transactional tests do) and grants coordinators the
+permissions of models added since.
+"""
+
+from django.apps import apps as global_apps
+
+from .roles import sync_coordinators_group
+
+GRADE_BANDS = [
+    ("birth-prek", "Birth–pre-K"),
+    ("k-2", "K–2"),
+    ("3-5", "3–5"),
+    ("6-8", "6–8"),
+    ("9-12", "9–12"),
+]
+
+
+def ensure_grade_bands(apps) -> None:
+    GradeBand = apps.get_model("accounts", "GradeBand")
+    for position, (code, name) in enumerate(GRADE_BANDS):
+        GradeBand.objects.update_or_create(code=code, defaults={"name": name, "position": position})
+
+
+def ensure_reference_data(sender=None, apps=None, **kwargs) -> None:
+    apps = apps or global_apps
+    ensure_grade_bands(apps)
+    sync_coordinators_group(apps)

@@ -1,0 +1,1 @@
+# Models arrive with this app's issue; the app exists so later work only fills it.

@@ -1,0 +1,77 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    """Who: everyone. What is on, communities, the gratitude wall and impact highlights."""
+    from .selectors import home_sections
+
+    return render(request, "home.html", home_sections())
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_redis() -> None:
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Who: everyone (load balancers). 200 when every dependency answers, else 503."""
+    checks = {"database": _check_database}
+    if settings.REDIS_URL:
+        checks["redis"] = _check_redis
+    results = {}
+    for name, check in checks.items():
+        try:
+            check()
+        except Exception as exc:  # any failure means "down"; the reason goes to the log
+            logger.warning("healthz: %s is down: %s", name, exc)
+            results[name] = "down"
+        else:
+            results[name] = "ok"
+    healthy = all(state == "ok" for state in results.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": results},
+        status=200 if healthy else 503,
+    )
+
+
+def ping(request):
+    """Who: everyone. The cheapest Django response: the baseline for `make bench`."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors that touch the database: the database may be the problem.
+    from django.template import loader
+
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"HUB_NAME": settings.HUB_NAME}))
