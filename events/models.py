@@ -1,4 +1,12 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Count, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -15,3 +23,375 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def listed(self):
+        """What the public catalog shows: published, not yet over (on-demand never ends)."""
+        now = timezone.now()
+        return self.published().filter(
+            Q(kind=Event.Kind.ON_DEMAND) | Q(ends_at__gte=now) | Q(ends_at__isnull=True)
+        )
+
+    def for_user(self, user):
+        """Events a back-office user may manage: their providers' (coordinators: all)."""
+        if user.is_coordinator:
+            return self
+        return self.filter(provider__memberships__user=user)
+
+    def with_seats(self):
+        """Annotate confirmed_count so pages can show seats left without a query per event."""
+        return self.annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=Registration.Status.CONFIRMED)
+            )
+        )
+
+
+class Event(models.Model):
+    """One listing in the catalog: an event, webinar, program or on-demand resource."""
+
+    class Kind(models.TextChoices):
+        EVENT = "event", _("Event")
+        WEBINAR = "webinar", _("Webinar")
+        PROGRAM = "program", _("Program")
+        ON_DEMAND = "on_demand", _("On-demand resource")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+        BILINGUAL = "bilingual", _("English and Spanish")
+
+    class RegistrationMode(models.TextChoices):
+        HUB = "hub", _("On TREC Hub")
+        EXTERNAL = "external", _("On the provider's website")
+        NONE = "none", _("No registration needed")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        ARCHIVED = "archived", _("Archived")
+
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("provider"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    summary = models.CharField(
+        _("summary"), max_length=300, help_text=_("One or two sentences for the catalog.")
+    )
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Markdown: headings, lists, links, emphasis.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.VIRTUAL
+    )
+    grade_bands = models.ManyToManyField(
+        "accounts.GradeBand", blank=True, related_name="events", verbose_name=_("grade bands")
+    )
+    audience_roles = models.JSONField(
+        _("audience roles"),
+        default=list,
+        blank=True,
+        help_text=_("Leave empty when the event is for every role."),
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="events", verbose_name=_("topics")
+    )
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+    cost = models.DecimalField(
+        _("cost (USD)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("0 for free."),
+    )
+    pd_hours = models.DecimalField(
+        _("PD hours"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave blank for unlimited seats.")
+    )
+    registration_mode = models.CharField(
+        _("registration"),
+        max_length=10,
+        choices=RegistrationMode.choices,
+        default=RegistrationMode.HUB,
+    )
+    external_registration_url = models.URLField(_("registration page"), blank=True)
+    requires_approval = models.BooleanField(_("provider approves each registration"), default=False)
+    venue_name = models.CharField(_("venue"), max_length=200, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    join_url = models.URLField(
+        _("virtual join link"), blank=True, help_text=_("Shown only to confirmed registrants.")
+    )
+    recording_url = models.URLField(_("recording link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    review_comment = models.TextField(
+        _("reviewer's comment"),
+        blank=True,
+        help_text=_("Why a coordinator returned the listing; e-mailed to the provider."),
+    )
+    # The first session's start and the last session's end, kept in step with the
+    # sessions by events.services.event_sync_schedule: the catalog sorts and filters
+    # on them without touching the sessions table.
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True, editable=False)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True, editable=False)
+    # Maintained by events.search (Postgres only): title (A) > summary (B) > description
+    # and provider (C). Always NULL on SQLite, where search falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "title"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            models.Index(fields=["status", "published_at"], name="event_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(registration_mode="external") | ~Q(external_registration_url=""),
+                name="event_external_has_url",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_free(self) -> bool:
+        return self.cost == 0
+
+    @property
+    def is_past(self) -> bool:
+        return (
+            self.kind != self.Kind.ON_DEMAND
+            and bool(self.ends_at)
+            and self.ends_at < timezone.now()
+        )
+
+    @property
+    def registers_on_hub(self) -> bool:
+        return self.registration_mode == self.RegistrationMode.HUB
+
+    def seats_left(self, confirmed_count: int | None = None) -> int | None:
+        """None means unlimited. Pass an annotated count to avoid a query."""
+        if self.capacity is None:
+            return None
+        if confirmed_count is None:
+            confirmed_count = getattr(self, "confirmed_count", None)
+        if confirmed_count is None:
+            confirmed_count = self.registrations.filter(
+                status=Registration.Status.CONFIRMED
+            ).count()
+        return max(self.capacity - confirmed_count, 0)
+
+
+class EventSession(models.Model):
+    """One dated session of an event (a program has several; on-demand resources none)."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("event")
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("room or location"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = self.title or self.event.title
+        return f"{label} — {timezone.localtime(self.starts_at):%b %-d, %Y %-I:%M %p}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+    def with_waitlist_position(self):
+        """Annotate each waitlisted row with its 1-based place in line, in one query."""
+        ahead = (
+            Registration.objects.filter(
+                event=OuterRef("event"),
+                status=Registration.Status.WAITLISTED,
+                queue_number__lt=OuterRef("queue_number"),
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            people_ahead=models.functions.Coalesce(
+                models.Subquery(ahead, output_field=models.IntegerField()), 0
+            )
+        )
+
+
+class Registration(models.Model):
+    """An educator's place at an event: confirmed, waiting, pending approval or cancelled.
+
+    One row per (event, user): cancelling and registering again reuses it. Waiting-list
+    order is ``queue_number``, handed out under the event's row lock; the displayed
+    position is the number of people still waiting ahead, plus one.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        DECLINED = "declined", _("Declined")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("educator"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    queue_number = models.PositiveIntegerField(_("waiting-list ticket"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_once_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "queue_number"],
+                condition=Q(queue_number__isnull=False),
+                name="registration_unique_ticket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status"], name="registration_event_status"),
+            models.Index(fields=["user", "status"], name="registration_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.event} ({self.get_status_display()})"
+
+    @property
+    def waitlist_position(self) -> int | None:
+        if self.status != self.Status.WAITLISTED:
+            return None
+        ahead = getattr(self, "people_ahead", None)
+        if ahead is None:
+            ahead = Registration.objects.filter(
+                event_id=self.event_id,
+                status=self.Status.WAITLISTED,
+                queue_number__lt=self.queue_number,
+            ).count()
+        return ahead + 1
+
+
+class Attendance(models.Model):
+    """A registrant checked in at one session (programs record each session)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances"
+    )
+    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="attendances")
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"], name="attendance_once_per_session"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.user} at {self.session}"
+
+
+class SavedEvent(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_events"
+    )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="saves")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="saved_event_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} saved {self.event}"
+
+
+class OutboundClick(models.Model):
+    """A click on "Register on the provider's site" (counted in the impact report)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outbound_clicks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Click to {self.event} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,12 +1,17 @@
+import datetime
+from decimal import Decimal
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
-from events.models import Topic
+from events.models import Event, EventSession, Registration, Topic
+from events.services import event_saved
+from providers.models import Provider, ProviderMembership
 from trec.accounts.models import District, GradeBand, School, User
-from trec.accounts.roles import COORDINATORS_GROUP
+from trec.accounts.roles import COORDINATORS_GROUP, PROVIDER_STAFF_GROUP
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -77,3 +82,95 @@ class CoordinatorFactory(UserFactory):
     def coordinators_group(self, create, extracted, **kwargs):
         if create:
             self.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
+
+
+class ProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Provider
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Provider Organisation {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
+    kind = Provider.Kind.NONPROFIT
+    summary = "Professional learning for the region's educators."
+    website = "https://provider.example.org"
+    contact_email = factory.LazyAttribute(lambda o: f"hello@{o.slug}.example.org")
+
+
+class ProviderStaffFactory(UserFactory):
+    """A back-office user who works for `provider` (pass provider=... or get a new one)."""
+
+    is_staff = True
+    role = User.Role.STAFF
+
+    @factory.post_generation
+    def provider(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(Group.objects.get(name=PROVIDER_STAFF_GROUP))
+            ProviderMembership.objects.create(
+                user=self,
+                provider=extracted or ProviderFactory(),
+                role=ProviderMembership.Role.OWNER,
+            )
+
+
+def in_days(days: float, hour: int = 16) -> datetime.datetime:
+    """An aware datetime `days` from today at `hour` o'clock in the hub's time zone."""
+    today = timezone.localdate()
+    naive = datetime.datetime.combine(today + datetime.timedelta(days=days), datetime.time(hour))
+    return timezone.make_aware(naive)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published, free, virtual webinar-like event with one session next week.
+
+    Pass sessions=[(start, end), ...] for other dates, sessions=[] for none.
+    """
+
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    provider = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"Supporting Readers Workshop {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    summary = "Practical strategies you can use on Monday."
+    description = "## What you will learn\n\n- Strategy one\n- Strategy two"
+    kind = Event.Kind.EVENT
+    format = Event.Format.VIRTUAL
+    language = Event.Language.ENGLISH
+    cost = Decimal("0")
+    pd_hours = Decimal("2.0")
+    capacity = None
+    registration_mode = Event.RegistrationMode.HUB
+    status = Event.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def sessions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        spans = extracted if extracted is not None else [(in_days(7), in_days(7, hour=18))]
+        for start, end in spans:
+            EventSession.objects.create(event=self, starts_at=start, ends_at=end)
+        event_saved(event=self)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.topics.set(extracted)
+
+    @factory.post_generation
+    def grade_bands(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.grade_bands.set(extracted)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(EducatorFactory)
+    status = Registration.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)

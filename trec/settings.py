@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "csp",
+    "trec",
     "trec.accounts",
     "trec.transcripts",
     "trec.impact",

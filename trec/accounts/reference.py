@@ -1,4 +1,4 @@
-"""Reference data every database must have: grade bands and the Coordinators group.
+"""Reference data every database must have: grade bands and the staff groups.
 
 Data migrations create it; a post_migrate handler puts it back whenever a
 database is flushed (as transactional tests do) and grants coordinators the
@@ -7,7 +7,7 @@ permissions of models added since.
 
 from django.apps import apps as global_apps
 
-from .roles import sync_coordinators_group
+from .roles import sync_coordinators_group, sync_provider_staff_group
 
 GRADE_BANDS = [
     ("birth-prek", "Birth–pre-K"),
@@ -28,3 +28,4 @@ def ensure_reference_data(sender=None, apps=None, **kwargs) -> None:
     apps = apps or global_apps
     ensure_grade_bands(apps)
     sync_coordinators_group(apps)
+    sync_provider_staff_group(apps)

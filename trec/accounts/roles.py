@@ -10,6 +10,28 @@
 from django.contrib.auth.management import create_permissions
 
 COORDINATORS_GROUP = "Coordinators"
+PROVIDER_STAFF_GROUP = "Provider staff"
+
+# Provider staff manage their own organisation's listings; the admin narrows every
+# queryset to their providers (events.admin, providers.admin).
+PROVIDER_STAFF_PERMISSIONS = {
+    ("providers", "view_provider"),
+    ("providers", "change_provider"),
+    ("providers", "view_providermembership"),
+    ("events", "view_topic"),
+    ("events", "view_event"),
+    ("events", "add_event"),
+    ("events", "change_event"),
+    ("events", "view_eventsession"),
+    ("events", "add_eventsession"),
+    ("events", "change_eventsession"),
+    ("events", "delete_eventsession"),
+    ("events", "view_registration"),
+    ("events", "change_registration"),
+    ("events", "view_attendance"),
+    ("events", "add_attendance"),
+    ("events", "delete_attendance"),
+}
 
 # Coordinators run the collaborative: they may manage every model of these apps.
 COORDINATOR_APPS = (
@@ -38,6 +60,10 @@ def is_coordinator(user) -> bool:
     return cached
 
 
+def is_provider_staff(user) -> bool:
+    return user.is_authenticated and user.is_staff and not is_coordinator(user)
+
+
 def sync_coordinators_group(apps) -> None:
     """Create the Coordinators group and grant it every hub model permission."""
     Group = apps.get_model("auth", "Group")
@@ -51,6 +77,22 @@ def sync_coordinators_group(apps) -> None:
         if (permission.content_type.app_label, permission.codename) not in COORDINATOR_EXCLUDED
     ]
     group.permissions.add(*permissions)
+
+
+def sync_provider_staff_group(apps) -> None:
+    """Create the Provider staff group with exactly the permissions listed above."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=PROVIDER_STAFF_GROUP)
+    labels = {app for app, _ in PROVIDER_STAFF_PERMISSIONS}
+    permissions = [
+        permission
+        for permission in Permission.objects.filter(
+            content_type__app_label__in=labels
+        ).select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in PROVIDER_STAFF_PERMISSIONS
+    ]
+    group.permissions.set(permissions)
 
 
 def create_all_permissions(apps) -> None:

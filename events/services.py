@@ -1,0 +1,299 @@
+"""Every write that matters in the catalog: registering, cancelling, promoting from the
+waiting list, approving listings. Plain functions with keyword-only arguments, one
+transaction each. Seat counts are decided under a row lock on the event, so two
+educators racing for the last seat can never both get it."""
+
+import logging
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trec.mail import absolute_url, build_message, send_messages
+
+from .models import Event, OutboundClick, Registration, SavedEvent
+from .search import refresh_search_vectors
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.PENDING,
+)
+
+
+class RegistrationClosed(ValidationError):
+    """The event does not take registrations on the hub (now)."""
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    registration: Registration
+    created: bool  # False: the educator was already registered; nothing changed
+
+
+# --- Seats and the waiting list ----------------------------------------------
+
+
+def _lock_event(event_id: int) -> Event:
+    """Take the event's row lock for the rest of the transaction (no-op on SQLite,
+    which serialises writers itself)."""
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def _confirmed_count(event: Event) -> int:
+    return event.registrations.filter(status=Registration.Status.CONFIRMED).count()
+
+
+def _has_seat(event: Event) -> bool:
+    return event.capacity is None or _confirmed_count(event) < event.capacity
+
+
+def _next_ticket(event: Event) -> int:
+    last = event.registrations.aggregate(last=Max("queue_number"))["last"]
+    return (last or 0) + 1
+
+
+def _confirm(registration: Registration, now) -> None:
+    registration.status = Registration.Status.CONFIRMED
+    registration.queue_number = None
+    registration.confirmed_at = now
+    registration.cancelled_at = None
+
+
+def _waitlist(registration: Registration, event: Event) -> None:
+    registration.status = Registration.Status.WAITLISTED
+    registration.queue_number = _next_ticket(event)
+    registration.cancelled_at = None
+
+
+def _promote_waiting(event: Event) -> list[Registration]:
+    """Fill free seats from the head of the waiting list. Caller holds the event lock."""
+    promoted = []
+    now = timezone.now()
+    while _has_seat(event):
+        head = (
+            event.registrations.filter(status=Registration.Status.WAITLISTED)
+            .order_by("queue_number")
+            .first()
+        )
+        if head is None:
+            break
+        _confirm(head, now)
+        head.save(
+            update_fields=["status", "queue_number", "confirmed_at", "cancelled_at", "updated_at"]
+        )
+        promoted.append(head)
+    return promoted
+
+
+def check_open_for_registration(event: Event) -> None:
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationClosed(_("This event is not open for registration."))
+    if not event.registers_on_hub:
+        raise RegistrationClosed(_("Registration for this event is not on TREC Hub."))
+    if event.is_past:
+        raise RegistrationClosed(_("This event has already taken place."))
+
+
+@transaction.atomic
+def registration_create(*, event: Event, user) -> RegistrationResult:
+    """Register `user` for `event`: confirmed while seats remain, else waitlisted.
+
+    Registering again while already registered changes nothing (created=False).
+    Events that need the provider's approval hold the registration as pending.
+    """
+    event = _lock_event(event.pk)
+    check_open_for_registration(event)
+    registration = Registration.objects.filter(event=event, user=user).first()
+    if registration is not None and registration.status in ACTIVE:
+        return RegistrationResult(registration, created=False)
+    if registration is None:
+        registration = Registration(event=event, user=user)
+    if event.requires_approval:
+        registration.status = Registration.Status.PENDING
+        registration.queue_number = None
+        registration.cancelled_at = None
+    elif _has_seat(event):
+        _confirm(registration, timezone.now())
+    else:
+        _waitlist(registration, event)
+    registration.save()
+    return RegistrationResult(registration, created=True)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration) -> list[Registration]:
+    """Cancel a registration; a freed seat goes to the first person waiting, in the same
+    transaction. Returns the registrations promoted."""
+    event = _lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status == Registration.Status.CANCELLED:
+        return []
+    registration.status = Registration.Status.CANCELLED
+    registration.queue_number = None
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "queue_number", "cancelled_at", "updated_at"])
+    return _promote_waiting(event)
+
+
+@transaction.atomic
+def registration_decide(*, registration: Registration, approve: bool) -> Registration:
+    """The provider approves (confirmed, or waitlisted when full) or declines a pending one."""
+    event = _lock_event(registration.event_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.PENDING:
+        return registration
+    if not approve:
+        registration.status = Registration.Status.DECLINED
+    elif _has_seat(event):
+        _confirm(registration, timezone.now())
+    else:
+        _waitlist(registration, event)
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def waitlist_fill(*, event: Event) -> list[Registration]:
+    """After capacity grows, promote people waiting into the new seats."""
+    return _promote_waiting(_lock_event(event.pk))
+
+
+# --- Listings -----------------------------------------------------------------
+
+
+def event_sync_schedule(*, event: Event) -> None:
+    """Copy the first session's start and the last session's end onto the event."""
+    span = event.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    Event.objects.filter(pk=event.pk).update(starts_at=span["first"], ends_at=span["last"])
+    event.starts_at, event.ends_at = span["first"], span["last"]
+
+
+def event_saved(*, event: Event) -> None:
+    """Everything derived from an event after it (or its sessions) changed."""
+    event_sync_schedule(event=event)
+    refresh_search_vectors(event_ids=[event.pk])
+
+
+def _email_provider(event: Event, *, subject: str, template: str) -> None:
+    recipients = {
+        membership.user.email
+        for membership in event.provider.memberships.select_related("user")
+        if membership.user.is_active
+    }
+    if event.provider.contact_email:
+        recipients.add(event.provider.contact_email)
+    context = {
+        "event": event,
+        "event_url": absolute_url(event.get_absolute_url()),
+    }
+    messages = [
+        build_message(to=email, subject=subject, template=template, context=context)
+        for email in sorted(recipients)
+    ]
+    transaction.on_commit(lambda: send_messages(messages))
+
+
+@transaction.atomic
+def event_submit(*, event: Event) -> Event:
+    """A provider's save sends a draft or returned listing to coordinators for review."""
+    if event.status in (Event.Status.DRAFT, Event.Status.SUBMITTED):
+        event.status = Event.Status.SUBMITTED
+        event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+@transaction.atomic
+def event_approve(*, event: Event) -> Event:
+    """A coordinator publishes a submitted listing; the provider is told."""
+    if event.status == Event.Status.PUBLISHED:
+        return event
+    event.status = Event.Status.PUBLISHED
+    event.review_comment = ""
+    event.published_at = event.published_at or timezone.now()
+    event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
+    _email_provider(
+        event,
+        subject=_("Your listing is live: %(title)s") % {"title": event.title},
+        template="events/email/listing_approved",
+    )
+    return event
+
+
+@transaction.atomic
+def event_return(*, event: Event, comment: str) -> Event:
+    """A coordinator sends a listing back to its provider with a comment."""
+    if not comment.strip():
+        raise ValidationError(_("Say what the provider should change."))
+    event.status = Event.Status.DRAFT
+    event.review_comment = comment.strip()
+    event.save(update_fields=["status", "review_comment", "updated_at"])
+    _email_provider(
+        event,
+        subject=_("Changes requested: %(title)s") % {"title": event.title},
+        template="events/email/listing_returned",
+    )
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, reason: str = "") -> int:
+    """Cancel an event and e-mail everyone registered or waiting. Returns how many."""
+    event = _lock_event(event.pk)
+    if event.status == Event.Status.CANCELLED:
+        return 0
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status", "updated_at"])
+    registrations = list(event.registrations.filter(status__in=ACTIVE).select_related("user"))
+    context = {
+        "event": event,
+        "reason": reason,
+        "catalog_url": absolute_url("/events/"),
+    }
+    messages = [
+        build_message(
+            to=registration.user.email,
+            subject=_("Cancelled: %(title)s") % {"title": event.title},
+            template="events/email/event_cancelled",
+            context=context | {"user": registration.user},
+        )
+        for registration in registrations
+    ]
+    transaction.on_commit(lambda: send_messages(messages))
+    return len(messages)
+
+
+def registrants_email(*, event: Event, subject: str, body: str, sender) -> int:
+    """A provider or coordinator e-mails everyone registered or waiting for an event."""
+    registrations = event.registrations.filter(status__in=ACTIVE).select_related("user")
+    context = {"event": event, "body": body, "sender": sender}
+    return send_messages(
+        build_message(
+            to=registration.user.email,
+            subject=subject,
+            template="events/email/registrants_message",
+            context=context | {"user": registration.user},
+        )
+        for registration in registrations
+    )
+
+
+# --- Small educator actions ------------------------------------------------------
+
+
+def outbound_click_record(*, event: Event, user) -> OutboundClick:
+    return OutboundClick.objects.create(event=event, user=user if user.is_authenticated else None)
+
+
+def saved_event_toggle(*, event: Event, user) -> bool:
+    """Save or unsave an event for later; returns True when it is now saved."""
+    deleted, _ = SavedEvent.objects.filter(event=event, user=user).delete()
+    if deleted:
+        return False
+    SavedEvent.objects.get_or_create(event=event, user=user)
+    return True

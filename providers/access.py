@@ -1,0 +1,48 @@
+"""Who may manage which provider's objects. One place for the rule: coordinators manage
+everything; provider staff only what belongs to providers they are members of. Another
+provider's object is simply not found (404), never "forbidden"."""
+
+from django.contrib import admin
+
+from .models import Provider
+
+
+def provider_ids_for(user) -> set[int] | None:
+    """The provider ids a back-office user may manage; None means all (coordinators)."""
+    if user.is_coordinator:
+        return None
+    cached = getattr(user, "_provider_ids", None)
+    if cached is None:
+        cached = set(user.provider_memberships.values_list("provider_id", flat=True))
+        user._provider_ids = cached
+    return cached
+
+
+def can_manage_provider(user, provider: Provider) -> bool:
+    ids = provider_ids_for(user)
+    return ids is None or provider.pk in ids
+
+
+class ProviderScopedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose objects belong to a provider through `provider_path`.
+
+    Provider staff see, change and pick only their own providers' objects; editing
+    another provider's object by URL answers 404, because get_object() goes through
+    get_queryset().
+    """
+
+    provider_path = "provider"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        ids = provider_ids_for(request.user)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.provider_path}__in": ids})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Provider:
+            ids = provider_ids_for(request.user)
+            if ids is not None:
+                kwargs["queryset"] = Provider.objects.filter(pk__in=ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,24 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from trec.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    """{{ event.description|markdown }}: rendered and sanitised (nh3), safe to output."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (None or '' removes one)."""
+    query = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
