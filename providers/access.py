@@ -3,6 +3,8 @@ everything; provider staff only what belongs to providers they are members of. A
 provider's object is simply not found (404), never "forbidden"."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 
 from .models import Provider
 
@@ -39,6 +41,22 @@ class ProviderScopedAdmin(admin.ModelAdmin):
         if ids is None:
             return queryset
         return queryset.filter(**{f"{self.provider_path}__in": ids})
+
+    def _ensure_visible(self, request, object_id) -> None:
+        if object_id and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404("No such object")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._ensure_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Provider:
