@@ -29,8 +29,8 @@ class ProviderScopedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose objects belong to a provider through `provider_path`.
 
     Provider staff see, change and pick only their own providers' objects; editing
-    another provider's object by URL answers 404, because get_object() goes through
-    get_queryset().
+    another provider's object by URL answers 404: the change, delete and history views
+    check the object against get_queryset() first.
     """
 
     provider_path = "provider"
