@@ -1,8 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import Count, F, Q
 
-from events.models import Topic
+from events.models import Attendance, Event, EventSession, Registration, Topic
+from providers.models import Provider, ProviderMembership
 from trec.accounts.models import District, School, User
 
 
@@ -13,14 +15,20 @@ def counts():
         "schools": School.objects.count(),
         "topics": Topic.objects.count(),
         "grade links": User.grade_bands.through.objects.count(),
+        "providers": Provider.objects.count(),
+        "events": Event.objects.count(),
+        "sessions": EventSession.objects.count(),
+        "registrations": Registration.objects.count(),
+        "attendance": Attendance.objects.count(),
     }
 
 
 @pytest.mark.django_db
 def test_seed_demo_builds_a_region_and_running_it_again_duplicates_nothing():
-    call_command("seed_demo", educators=40, verbosity=0)
+    call_command("seed_demo", educators=40, providers=20, events=60, registrations=300, verbosity=0)
     first = counts()
     assert first["users"] == 42  # 40 educators, one coordinator, one provider staff login
+    assert first["providers"] == 20 and first["events"] == 60 and first["registrations"] > 0
     assert District.objects.filter(name="Tucson Unified School District", is_partner=True).exists()
     assert first["schools"] >= 40
     roles = set(User.objects.exclude(role="").values_list("role", flat=True))
@@ -29,8 +37,33 @@ def test_seed_demo_builds_a_region_and_running_it_again_duplicates_nothing():
     assert coordinator.groups.filter(name="Coordinators").exists()
     assert coordinator.check_password("trec-demo-password")
 
-    call_command("seed_demo", educators=40, verbosity=0)
+    call_command("seed_demo", educators=40, providers=20, events=60, registrations=300, verbosity=0)
     assert counts() == first
+
+
+@pytest.mark.django_db
+def test_seeded_catalog_is_realistic_and_consistent():
+    call_command(
+        "seed_demo", educators=60, providers=12, events=120, registrations=600, verbosity=0
+    )
+    assert Provider.objects.filter(name="Ben's Bells Project", is_partner=True).exists()
+    assert Provider.objects.filter(name="SAZAEYC").exists()
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert kinds == {"event", "webinar", "program", "on_demand"}
+    assert not EventSession.objects.filter(event__kind="on_demand").exists()
+    assert Event.objects.filter(kind="program").annotate(n=Count("sessions")).filter(n__gt=1)
+    # Seats are never overbooked, and the waiting list has distinct positions.
+    overbooked = (
+        Event.objects.filter(capacity__isnull=False)
+        .annotate(confirmed=Count("registrations", filter=Q(registrations__status="confirmed")))
+        .filter(confirmed__gt=F("capacity"))
+    )
+    assert not overbooked.exists()
+    assert Registration.objects.filter(status="waitlisted").exists()
+    assert Attendance.objects.exists()
+    assert 500 <= Registration.objects.count() <= 700
+    staff = User.objects.get(email="provider@trec-hub.org")
+    assert ProviderMembership.objects.filter(user=staff, provider__name="Tucson Values Teachers")
 
 
 @pytest.mark.django_db

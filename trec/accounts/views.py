@@ -1,11 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from events import selectors as event_selectors
+from events.ical import build_calendar
+from trec.mail import absolute_url
 
 from . import services
 from .forms import ProfileForm
+from .models import User
 
 
 def _safe_next(request, default: str) -> str:
@@ -50,5 +58,47 @@ def profile(request):
 
 @login_required
 def me(request):
-    """Who: any signed-in user. Their own dashboard."""
-    return render(request, "accounts/me.html", {})
+    """Who: any signed-in user. Their own registrations, waiting lists, saved events."""
+    feed_path = reverse("accounts:calendar_feed", kwargs={"token": request.user.calendar_token})
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "registrations": event_selectors.my_registrations(request.user),
+            "saved": event_selectors.my_saved_events(request.user),
+            "feed_url": absolute_url(feed_path),
+            "webcal_url": absolute_url(feed_path)
+            .replace("https://", "webcal://", 1)
+            .replace("http://", "webcal://", 1),
+        },
+    )
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """Who: whoever holds the private token (calendar apps); 404 for any other token."""
+    user = get_object_or_404(User, calendar_token=token, is_active=True)
+    body = build_calendar(
+        event_selectors.my_feed_sessions(user),
+        name=_("My professional learning (TREC Hub)"),
+        include_join_links=True,
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_reset(request):
+    """Who: any signed-in user, for their own feed. The old feed URL stops working."""
+    services.calendar_token_reset(user=request.user)
+    messages.success(
+        request,
+        _(
+            "Your calendar link has been reset. Subscribe again with the new link; the old one "
+            "no longer works."
+        ),
+    )
+    return redirect(reverse("accounts:me") + "#calendar")

@@ -16,6 +16,9 @@ STEPS = [
     "events.demo.seed_topics",
     "trec.accounts.demo.seed_region",
     "trec.accounts.demo.seed_people",
+    "providers.demo.seed_providers",
+    "events.demo.seed_events",
+    "events.demo.seed_registrations",
 ]
 
 
@@ -24,6 +27,7 @@ class SeedContext:
     command: BaseCommand
     options: dict
     people: dict = field(default_factory=dict)
+    new_event_ids: list = field(default_factory=list)
 
     def report(self, what: str, count: int) -> None:
         self.command.stdout.write(f"  {what}: {count:,}")

@@ -1,0 +1,57 @@
+"""Reads shared by the educator's pages (/me/, the private calendar feed)."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Event, EventSession, Registration, SavedEvent
+
+FEED_HISTORY = datetime.timedelta(days=60)
+
+
+def my_registrations(user) -> dict:
+    """Upcoming, waiting, pending and past registrations of one educator: one query."""
+    registrations = (
+        Registration.objects.filter(user=user)
+        .exclude(status__in=[Registration.Status.CANCELLED, Registration.Status.DECLINED])
+        .select_related("event", "event__provider")
+        .with_waitlist_position()
+        .order_by("event__starts_at", "event__title")
+    )
+    sections = {"upcoming": [], "waiting": [], "pending": [], "past": []}
+    for registration in registrations:
+        event = registration.event
+        over = event.is_past
+        if registration.status == Registration.Status.WAITLISTED and not over:
+            sections["waiting"].append(registration)
+        elif registration.status == Registration.Status.PENDING and not over:
+            sections["pending"].append(registration)
+        elif registration.status == Registration.Status.CONFIRMED:
+            sections["past" if over else "upcoming"].append(registration)
+    sections["past"].reverse()  # most recent first
+    return sections
+
+
+def my_saved_events(user) -> list[SavedEvent]:
+    return list(
+        SavedEvent.objects.filter(user=user)
+        .filter(event__status=Event.Status.PUBLISHED)
+        .select_related("event", "event__provider")
+    )
+
+
+def my_feed_sessions(user):
+    """Sessions for a person's private calendar feed: confirmed registrations, recent and
+    upcoming, plus cancelled events so calendars can strike them through."""
+    since = timezone.now() - FEED_HISTORY
+    return (
+        EventSession.objects.filter(
+            event__registrations__user=user,
+            event__registrations__status=Registration.Status.CONFIRMED,
+            ends_at__gte=since,
+        )
+        .filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__status=Event.Status.CANCELLED))
+        .select_related("event", "event__provider")
+        .order_by("starts_at")
+    )
