@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from bench.routes import routes  # noqa: E402
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SAMPLE = (ROOT / "bench" / "sample.py").read_text()
 BASE = f"http://127.0.0.1:{PORT}"
 
 
@@ -150,6 +151,18 @@ def main() -> None:
         )
         print(f"bench: seeded in {time.monotonic() - started:.0f}s")
     manage("collectstatic", "--noinput", "-v", "0", env=env)
+    sample = json.loads(
+        subprocess.run(
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", SAMPLE],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
 
     server = subprocess.Popen(
         [
@@ -174,7 +187,7 @@ def main() -> None:
     try:
         wait_until_up()
         results = []
-        for path in ["/ping", *routes()]:
+        for path in ["/ping", *routes(sample)]:
             load(path, seconds=1, concurrency=2)  # warm caches and connections
             results.append(load(path, seconds=args.seconds, concurrency=args.concurrency))
     finally:
