@@ -1,6 +1,33 @@
-from django.contrib import admin
+"""The events back office.
 
-from .models import Topic
+Coordinators see every listing, approve or return them, and manage everything. Provider
+staff see and edit only their own providers' events and registrations (ProviderScopedAdmin:
+anything else is a 404); they never set a listing's status: saving a draft or a returned
+listing sends it to the coordinators for review, and a published listing stays published.
+Every write that matters goes through events.services.
+"""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from import_export.admin import ImportMixin
+from import_export.formats import base_formats
+
+from providers.access import ProviderScopedAdmin, provider_ids_for
+from providers.models import Provider
+
+from . import admin_views, services
+from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
+from .models import Event, EventSession, Registration, Topic
+from .resources import EventResource
 
 
 @admin.register(Topic)
@@ -8,3 +35,518 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+def _registrations_with(status: str):
+    """How many registrations of the row's event have `status`: a correlated subquery,
+    so the changelist needs no GROUP BY and no query per row."""
+    counts = (
+        Registration.objects.filter(event=OuterRef("pk"), status=status)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+def _capacity_grew(old: int | None, new: int | None) -> bool:
+    if old is None:
+        return False  # it was unlimited: nobody can be waiting for a seat
+    return new is None or new > old
+
+
+class CollapsedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related-object filter that starts folded: the provider list is a hundred long."""
+
+    template = "admin/events/event/_collapsed_filter.html"
+
+
+class EventSessionInline(admin.StackedInline):
+    """Stacked, not tabular: every input keeps its own label for screen readers."""
+
+    model = EventSession
+    form = EventSessionInlineForm
+    fields = ["title", "starts_at", "ends_at", "location"]
+    verbose_name_plural = gettext_lazy("Sessions (none for an on-demand resource)")
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 0 if obj is not None and obj.pk else 1
+
+
+@admin.register(Event)
+class EventAdmin(ImportMixin, ProviderScopedAdmin):
+    form = EventAdminForm
+    inlines = [EventSessionInline]
+    resource_classes = [EventResource]
+    import_template_name = "admin/events/event/import.html"
+    change_form_template = "admin/events/event/change_form.html"
+    list_display = [
+        "title",
+        "provider",
+        "kind",
+        "status",
+        "first_session",
+        "registrations",
+        "roster_link",
+    ]
+    list_select_related = ["provider"]
+    search_fields = ["title", "provider__name"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at", "title"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["topics", "grade_bands"]
+    actions = ["approve_and_publish", "return_to_provider"]
+    list_per_page = 50
+
+    # --- Who sees what --------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                confirmed_total=_registrations_with(Registration.Status.CONFIRMED),
+                waiting_total=_registrations_with(Registration.Status.WAITLISTED),
+            )
+        )
+
+    def get_list_filter(self, request):
+        filters = ["status", "kind", "format", "language", "topics"]
+        if request.user.is_coordinator:
+            filters.append(("provider", CollapsedRelatedFilter))
+        return filters
+
+    def has_review_permission(self, request) -> bool:
+        """Approving and returning listings is the coordinators' job."""
+        return request.user.is_coordinator
+
+    def has_import_permission(self, request) -> bool:
+        if not self.has_add_permission(request):
+            return False
+        ids = provider_ids_for(request.user)
+        return ids is None or bool(ids)
+
+    # --- Changelist columns ---------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("First session"), ordering="starts_at")
+    def first_session(self, event):
+        if event.starts_at is None:
+            return _("On demand") if event.kind == Event.Kind.ON_DEMAND else "—"
+        return date_format(timezone.localtime(event.starts_at), "M j, Y, g:i A")
+
+    @admin.display(description=gettext_lazy("Registrations"), ordering="confirmed_total")
+    def registrations(self, event):
+        taken = (
+            f"{event.confirmed_total} / {event.capacity}"
+            if event.capacity is not None
+            else str(event.confirmed_total)
+        )
+        if event.waiting_total:
+            return _("%(taken)s (+%(waiting)d waiting)") % {
+                "taken": taken,
+                "waiting": event.waiting_total,
+            }
+        return taken
+
+    @admin.display(description=gettext_lazy("Roster"))
+    def roster_link(self, event):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_event_roster", args=[event.pk]),
+            _("Roster"),
+        )
+
+    # --- The form -------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        coordinator = request.user.is_coordinator
+        fieldsets = [
+            (None, {"fields": ["provider", "title", "slug", "summary", "description"]}),
+            (
+                _("Kind, audience and topics"),
+                {
+                    "fields": [
+                        "kind",
+                        "format",
+                        "language",
+                        "grade_bands",
+                        "audience_roles",
+                        "topics",
+                    ]
+                },
+            ),
+            (
+                _("Registration, seats, cost and hours"),
+                {
+                    "fields": [
+                        "registration_mode",
+                        "external_registration_url",
+                        "requires_approval",
+                        "capacity",
+                        "cost",
+                        "pd_hours",
+                    ]
+                },
+            ),
+            (_("Where"), {"fields": ["venue_name", "address", "join_url", "recording_url"]}),
+        ]
+        if obj is None:
+            review = {"fields": ["status"]} if coordinator else {"fields": []}
+        else:
+            review = {"fields": ["status", "review_comment", "published_at"]}
+        if not coordinator:
+            review["description"] = _(
+                "Saving sends a new or returned listing to the hub's coordinators, who "
+                "publish it or send it back with a comment. Changes to a published listing "
+                "show at once."
+            )
+        if review["fields"] or "description" in review:
+            fieldsets.append((_("Review"), review))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["review_comment", "published_at"]
+        if not request.user.is_coordinator:
+            readonly.append("status")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        status = form.base_fields.get("status")
+        if status is not None and not (obj and obj.status == Event.Status.CANCELLED):
+            # Cancelling e-mails the registrants: it has its own page that asks first.
+            status.choices = [
+                choice for choice in status.choices if choice[0] != Event.Status.CANCELLED
+            ]
+        return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # Django 6's default; silences its warning
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Provider:
+            ids = provider_ids_for(request.user)
+            if ids is not None and len(ids) == 1:
+                kwargs["empty_label"] = None
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = provider_ids_for(request.user)
+        if ids and "provider" not in initial:
+            first = Provider.objects.filter(pk__in=ids).order_by("name").first()
+            initial["provider"] = first.pk if first else None
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context.update(
+                {
+                    "roster_url": reverse("admin:events_event_roster", args=[obj.pk]),
+                    "cancel_url": reverse("admin:events_event_cancel", args=[obj.pk]),
+                    "can_cancel": admin_views.can_cancel(self, request, obj),
+                    "is_coordinator": request.user.is_coordinator,
+                    "returned": obj.status == Event.Status.DRAFT and bool(obj.review_comment),
+                }
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- Saving -------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        coordinator = request.user.is_coordinator
+        if not change:
+            obj.created_by = request.user
+        obj._capacity_grew = (
+            change
+            and "capacity" in form.changed_data
+            and _capacity_grew(form.initial.get("capacity"), obj.capacity)
+        )
+        publish = (
+            coordinator and "status" in form.changed_data and obj.status == Event.Status.PUBLISHED
+        )
+        if publish:
+            # Publishing goes through the service: it stamps published_at and tells the provider.
+            obj.status = form.initial.get("status") or Event.Status.DRAFT
+        super().save_model(request, obj, form, change)
+        if publish:
+            services.event_approve(event=obj)
+            self.message_user(
+                request,
+                _("“%(title)s” is published; the provider has been e-mailed.")
+                % {"title": obj.title},
+            )
+        elif not coordinator:
+            before = obj.status
+            services.event_submit(event=obj)
+            if obj.status == Event.Status.SUBMITTED and before != Event.Status.SUBMITTED:
+                self.message_user(
+                    request,
+                    _("“%(title)s” was sent to the hub's coordinators for review.")
+                    % {"title": obj.title},
+                )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        services.event_saved(event=event)
+        if getattr(event, "_capacity_grew", False):
+            promoted = services.waitlist_fill(event=event)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person moved from the waiting list into a new seat.",
+                        "%(count)d people moved from the waiting list into the new seats.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                )
+
+    # --- Coordinator actions ------------------------------------------------------------
+
+    @admin.action(permissions=["review"], description=gettext_lazy("Approve and publish"))
+    def approve_and_publish(self, request, queryset):
+        published = skipped = 0
+        for event in queryset.select_related("provider"):
+            if event.status in (Event.Status.DRAFT, Event.Status.SUBMITTED):
+                services.event_approve(event=event)
+                published += 1
+            else:
+                skipped += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "Published %(count)d listing; its provider has been e-mailed.",
+                    "Published %(count)d listings; their providers have been e-mailed.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d listing was skipped: it is already published, cancelled or "
+                    "archived.",
+                    "%(count)d listings were skipped: they are already published, cancelled "
+                    "or archived.",
+                    skipped,
+                )
+                % {"count": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(
+        permissions=["review"], description=gettext_lazy("Return to provider with a comment")
+    )
+    def return_to_provider(self, request, queryset):
+        return admin_views.return_listings(self, request, queryset)
+
+    # --- Custom pages -------------------------------------------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+
+        def page(view):
+            def handler(request, *args, **kwargs):
+                return view(self, request, *args, **kwargs)
+
+            return wrap(handler)
+
+        return [
+            path(
+                "import/template.csv",
+                page(admin_views.import_template_view),
+                name=f"{info}_import_template",
+            ),
+            path(
+                "<int:object_id>/roster/",
+                page(admin_views.roster_view),
+                name=f"{info}_roster",
+            ),
+            path(
+                "<int:object_id>/roster.csv",
+                page(admin_views.roster_csv_view),
+                name=f"{info}_roster_csv",
+            ),
+            path(
+                "<int:object_id>/roster/email/",
+                page(admin_views.roster_email_view),
+                name=f"{info}_roster_email",
+            ),
+            path(
+                "<int:object_id>/cancel/",
+                page(admin_views.cancel_view),
+                name=f"{info}_cancel",
+            ),
+            *super().get_urls(),
+        ]
+
+    # --- Import -------------------------------------------------------------------------
+
+    def get_import_formats(self):
+        return [f for f in (base_formats.CSV, base_formats.XLSX) if f().can_import()]
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {"user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        kwargs = super().get_import_data_kwargs(**kwargs)
+        kwargs.pop("request", None)
+        # A row that became invalid between the preview and the confirmation (a topic
+        # deleted meanwhile) undoes the whole batch, not just that row.
+        kwargs["rollback_on_validation_errors"] = True
+        return kwargs
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["template_url"] = reverse("admin:events_event_import_template")
+        return context
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: some rows are no longer valid. Upload the file "
+                    "again to see what changed."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:events_event_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        created = result.totals.get("new", 0)
+        self.message_user(
+            request,
+            ngettext(
+                "Imported %(count)d event; it is waiting for a coordinator's review.",
+                "Imported %(count)d events; they are waiting for a coordinator's review.",
+                created,
+            )
+            % {"count": created},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(ProviderScopedAdmin):
+    provider_path = "event__provider"
+    list_display = ["user", "email", "event", "status", "waitlist_position", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "event__title"]
+    list_select_related = ["user", "event"]
+    ordering = ["-created_at"]
+    raw_id_fields = ["user", "event"]
+    actions = ["approve_pending", "decline_pending", "cancel_registrations"]
+    add_form = RegistrationAddForm
+    readonly_on_change = [
+        "user",
+        "event",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_waitlist_position()
+
+    def has_add_permission(self, request):
+        # Provider staff never add registrations; educators register themselves.
+        return request.user.is_coordinator and super().has_add_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["user", "event"] if obj is None else self.readonly_on_change
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes go through the actions (they keep seats and the waiting list right).
+        return [] if obj is None else self.readonly_on_change
+
+    @admin.display(description=gettext_lazy("e-mail"), ordering="user__email")
+    def email(self, registration):
+        return registration.user.email
+
+    @admin.display(description=gettext_lazy("Waiting-list position"), ordering="queue_number")
+    def waitlist_position(self, registration):
+        return registration.waitlist_position or "—"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        result = services.registration_create(event=obj.event, user=obj.user)
+        saved = result.registration
+        for name in ("pk", "status", "queue_number", "created_at", "confirmed_at"):
+            setattr(obj, name, getattr(saved, name))
+        obj._state.adding = False
+        obj._state.db = saved._state.db
+        if not result.created:
+            self.message_user(
+                request,
+                _("%(user)s was already registered; nothing changed.") % {"user": obj.user},
+                messages.WARNING,
+            )
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Approve selected pending"))
+    def approve_pending(self, request, queryset):
+        confirmed = waitlisted = 0
+        # First come, first served: the earliest requests get the remaining seats.
+        pending = queryset.filter(status=Registration.Status.PENDING).order_by("created_at")
+        for registration in pending:
+            decided = services.registration_decide(registration=registration, approve=True)
+            if decided.status == Registration.Status.CONFIRMED:
+                confirmed += 1
+            else:
+                waitlisted += 1
+        self.message_user(
+            request,
+            _("Approved %(confirmed)d; %(waitlisted)d went to the waiting list (event full).")
+            % {"confirmed": confirmed, "waitlisted": waitlisted},
+            messages.SUCCESS if confirmed or waitlisted else messages.WARNING,
+        )
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Decline selected pending"))
+    def decline_pending(self, request, queryset):
+        declined = 0
+        for registration in queryset.filter(status=Registration.Status.PENDING):
+            services.registration_decide(registration=registration, approve=False)
+            declined += 1
+        self.message_user(
+            request,
+            ngettext(
+                "Declined %(count)d registration.", "Declined %(count)d registrations.", declined
+            )
+            % {"count": declined},
+            messages.SUCCESS if declined else messages.WARNING,
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description=gettext_lazy("Cancel selected (frees seats for the waiting list)"),
+    )
+    def cancel_registrations(self, request, queryset):
+        cancelled = promoted = 0
+        active = queryset.filter(status__in=services.ACTIVE)
+        for registration in active:
+            promoted += len(services.registration_cancel(registration=registration))
+            cancelled += 1
+        self.message_user(
+            request,
+            _("Cancelled %(cancelled)d; %(promoted)d moved up from the waiting list.")
+            % {"cancelled": cancelled, "promoted": promoted},
+            messages.SUCCESS if cancelled else messages.WARNING,
+        )

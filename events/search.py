@@ -9,7 +9,8 @@ from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 
 SEARCH_CONFIG = "english"  # also spelled out in _REFRESH_SQL
-TRIGRAM_THRESHOLD = 0.4
+# The trigram word-similarity threshold (0.4) is a connection option in trec/settings.py,
+# so the `%>` operator, and with it the trigram GIN index, applies it.
 
 _REFRESH_SQL = """
 UPDATE events_event AS e SET search_vector =

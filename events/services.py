@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from trec.mail import absolute_url, build_message, send_messages
+from trec.notifications import services as notifications
 
-from .models import Event, OutboundClick, Registration, SavedEvent
+from .models import Attendance, Event, OutboundClick, Registration, SavedEvent
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ def registration_create(*, event: Event, user) -> RegistrationResult:
     else:
         _waitlist(registration, event)
     registration.save()
+    notifications.registration_notify(registration=registration)
     return RegistrationResult(registration, created=True)
 
 
@@ -138,7 +140,10 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.queue_number = None
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "queue_number", "cancelled_at", "updated_at"])
-    return _promote_waiting(event)
+    notifications.registration_notify(registration=registration)
+    promoted = _promote_waiting(event)
+    notifications.registrations_promoted_notify(registrations=promoted)
+    return promoted
 
 
 @transaction.atomic
@@ -155,13 +160,48 @@ def registration_decide(*, registration: Registration, approve: bool) -> Registr
     else:
         _waitlist(registration, event)
     registration.save()
+    notifications.registration_notify(registration=registration)
     return registration
 
 
 @transaction.atomic
 def waitlist_fill(*, event: Event) -> list[Registration]:
     """After capacity grows, promote people waiting into the new seats."""
-    return _promote_waiting(_lock_event(event.pk))
+    promoted = _promote_waiting(_lock_event(event.pk))
+    notifications.registrations_promoted_notify(registrations=promoted)
+    return promoted
+
+
+# --- Attendance ------------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_mark(*, event: Event, allowed, shown, checked, marked_by) -> tuple[int, int]:
+    """Check in (or un-check) registrants per session from a roster grid.
+
+    `allowed` are the (registration id, session id) cells the roster may set; `shown`
+    the cells that were on the submitted page; `checked` the ticked ones. Only shown
+    cells are touched, so rows someone else saved meanwhile are left alone. Returns
+    (added, removed).
+    """
+    shown = set(shown) & set(allowed)
+    checked = set(checked) & shown
+    existing = {
+        (registration_id, session_id): pk
+        for pk, registration_id, session_id in Attendance.objects.filter(
+            registration__event=event
+        ).values_list("pk", "registration_id", "session_id")
+    }
+    to_remove = [existing[pair] for pair in shown - checked if pair in existing]
+    to_add = [
+        Attendance(registration_id=r, session_id=s, marked_by=marked_by)
+        for r, s in sorted(checked - existing.keys())
+    ]
+    if to_remove:
+        Attendance.objects.filter(pk__in=to_remove).delete()
+    # A concurrent check-in of the same person is absorbed by the unique constraint.
+    Attendance.objects.bulk_create(to_add, ignore_conflicts=True)
+    return len(to_add), len(to_remove)
 
 
 # --- Listings -----------------------------------------------------------------
@@ -176,8 +216,11 @@ def event_sync_schedule(*, event: Event) -> None:
 
 def event_saved(*, event: Event) -> None:
     """Everything derived from an event after it (or its sessions) changed."""
+    before = (event.starts_at, event.ends_at)
     event_sync_schedule(event=event)
     refresh_search_vectors(event_ids=[event.pk])
+    # Registrants hear when a published event's dates move (no-op otherwise).
+    notifications.event_changed_notify(event=event, before=before)
 
 
 def _email_provider(event: Event, *, subject: str, template: str) -> None:
@@ -249,23 +292,8 @@ def event_cancel(*, event: Event, reason: str = "") -> int:
         return 0
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status", "updated_at"])
-    registrations = list(event.registrations.filter(status__in=ACTIVE).select_related("user"))
-    context = {
-        "event": event,
-        "reason": reason,
-        "catalog_url": absolute_url("/events/"),
-    }
-    messages = [
-        build_message(
-            to=registration.user.email,
-            subject=_("Cancelled: %(title)s") % {"title": event.title},
-            template="events/email/event_cancelled",
-            context=context | {"user": registration.user},
-        )
-        for registration in registrations
-    ]
-    transaction.on_commit(lambda: send_messages(messages))
-    return len(messages)
+    # Through the outbox: once per registrant, in their language, sent by the workers.
+    return notifications.event_cancelled_notify(event=event, reason=reason)
 
 
 def registrants_email(*, event: Event, subject: str, body: str, sender) -> int:

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "events"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.catalog, name="catalog"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/calendar.ics", views.calendar, name="calendar"),
+    path("<slug:slug>/go/", views.go, name="go"),
+    path("<slug:slug>/register/", views.register, name="register"),
+    path("<slug:slug>/cancel/", views.cancel, name="cancel"),
+    path("<slug:slug>/save/", views.save, name="save"),
+]

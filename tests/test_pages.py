@@ -10,6 +10,7 @@ ANONYMOUS_PAGES = [
     "account_signup",
     "account_reset_password",
     "account_email_verification_sent",
+    "providers:directory",
 ]
 SIGNED_IN_PAGES = [
     "accounts:me",

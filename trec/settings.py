@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "trec.accounts",
     "trec.transcripts",
     "trec.impact",
+    "trec.notifications",
     "providers",
     "events",
     "communities",
@@ -141,8 +143,10 @@ DATABASES = {
 }
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if USING_POSTGRES:
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
-        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")),
+        # Catalog typo tolerance (events.search): "litracy" still finds "literacy".
+        options="-c pg_trgm.word_similarity_threshold=0.4",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -277,7 +281,47 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work (celery beat). The notification jobs are idempotent: running one twice,
+# or on two beats at once, never sends a message twice (see trec.notifications).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-sweep": {
+        "task": "notifications.sweep_outbox",
+        "schedule": float(os.environ.get("NOTIFICATIONS_SWEEP_SECONDS", "60")),
+    },
+    "notifications-reminders": {
+        "task": "notifications.enqueue_due_reminders",
+        "schedule": float(os.environ.get("NOTIFICATIONS_REMINDER_SECONDS", "300")),
+    },
+    "notifications-followups": {
+        "task": "notifications.enqueue_followups",
+        "schedule": crontab(minute=20),  # hourly
+    },
+    "notifications-weekly-digest": {
+        "task": "notifications.enqueue_weekly_digest",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=30),
+    },
+}
+
+# --- Notifications ----------------------------------------------------------
+
+# Reminders before each dated session, as "<n>w|d|h|m" before it starts: these for every
+# event, plus the extra ones for some kinds of event (webinars get one an hour before).
+NOTIFICATIONS_REMINDER_OFFSETS = {
+    "*": env_list("REMINDER_OFFSETS", "7d,1d"),
+    "webinar": env_list("WEBINAR_REMINDER_OFFSETS", "1h"),
+}
+# A window's reminder is not sent late: once less than this share of the offset is left
+# (e.g. under 12 hours for "1 day before"), or when the person registered inside the
+# window, that reminder is left out.
+NOTIFICATIONS_REMINDER_MIN_LEAD = 0.5
+# "How was it?" follow-ups go out this long after an attended event ends, for a few days.
+NOTIFICATIONS_FOLLOWUP_DELAY_HOURS = 2
+NOTIFICATIONS_FOLLOWUP_WITHIN_DAYS = 3
+# The sweep re-enqueues pending rows whose hand-off to the broker is older than this.
+NOTIFICATIONS_RETRY_AFTER_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_AFTER_SECONDS", "60"))
+NOTIFICATIONS_SWEEP_LIMIT = 5000
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "100"))
+NOTIFICATIONS_MAX_ATTEMPTS = 5
 
 # --- Security ---------------------------------------------------------------
 

@@ -11,6 +11,8 @@ def validate_image(file) -> None:
     """Accept JPEG, PNG, WebP or GIF images up to 2 MB, judged by content, not by name."""
     from PIL import Image, UnidentifiedImageError
 
+    if getattr(file, "_committed", False):
+        return  # already stored: it was checked when it was uploaded
     if file.size > MAX_IMAGE_BYTES:
         raise ValidationError(
             _("The image is %(size)s MB; the limit is 2 MB."),

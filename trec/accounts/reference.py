@@ -7,7 +7,7 @@ permissions of models added since.
 
 from django.apps import apps as global_apps
 
-from .roles import sync_coordinators_group, sync_provider_staff_group
+from .roles import create_all_permissions, sync_coordinators_group, sync_provider_staff_group
 
 GRADE_BANDS = [
     ("birth-prek", "Birth–pre-K"),
@@ -27,5 +27,8 @@ def ensure_grade_bands(apps) -> None:
 def ensure_reference_data(sender=None, apps=None, **kwargs) -> None:
     apps = apps or global_apps
     ensure_grade_bands(apps)
+    # Every app's permissions exist before the groups are granted them, even when this
+    # runs (after a flush) before the later apps' own post_migrate handlers.
+    create_all_permissions(apps)
     sync_coordinators_group(apps)
     sync_provider_staff_group(apps)

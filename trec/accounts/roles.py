@@ -17,7 +17,6 @@ PROVIDER_STAFF_GROUP = "Provider staff"
 PROVIDER_STAFF_PERMISSIONS = {
     ("providers", "view_provider"),
     ("providers", "change_provider"),
-    ("providers", "view_providermembership"),
     ("events", "view_topic"),
     ("events", "view_event"),
     ("events", "add_event"),
@@ -98,6 +97,7 @@ def sync_provider_staff_group(apps) -> None:
 def create_all_permissions(apps) -> None:
     """Permissions are normally created after migrate; a data migration needs them now."""
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True  # migration-state apps have none
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = original

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 STEPS = [
     "events.demo.seed_topics",
@@ -67,6 +67,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{dotted}…")
             with transaction.atomic():
                 step(ctx)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh statistics, or the planner guesses badly
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s.")
         )

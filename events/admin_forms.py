@@ -1,0 +1,174 @@
+"""Forms of the events back office: the event and session forms the admin builds on, and
+the small forms behind the custom pages (return a listing, cancel an event, e-mail the
+registrants)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from trec.accounts.models import User
+
+from .models import Event, EventSession, Registration
+from .resources import unique_slug
+from .services import check_open_for_registration
+
+
+def https_urls(db_field, **kwargs):
+    """Form fields for model fields, with Django 6's default scheme for bare URLs (and
+    without its deprecation warning)."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+class EventAdminForm(forms.ModelForm):
+    """The event form: audience roles as checkboxes, and plain-language errors for the
+    rules the database also enforces."""
+
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Audience roles"),
+        choices=User.Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked when the event is for every role."),
+    )
+
+    class Meta:
+        model = Event
+        formfield_callback = https_urls
+        fields = [
+            "provider",
+            "title",
+            "slug",
+            "summary",
+            "description",
+            "kind",
+            "format",
+            "language",
+            "grade_bands",
+            "audience_roles",
+            "topics",
+            "registration_mode",
+            "external_registration_url",
+            "requires_approval",
+            "capacity",
+            "cost",
+            "pd_hours",
+            "venue_name",
+            "address",
+            "join_url",
+            "recording_url",
+            "status",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Filled in from the title by the page's script; without it, made on save.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Leave blank to make one from the title.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = unique_slug(cleaned["title"])
+        mode = cleaned.get("registration_mode")
+        if mode == Event.RegistrationMode.EXTERNAL and not cleaned.get("external_registration_url"):
+            self.add_error(
+                "external_registration_url",
+                _("Add the address of the page where educators register."),
+            )
+        return cleaned
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """The browser's own date-and-time picker: one labelled input, keyboard-friendly."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class EventSessionInlineForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=LocalDateTimeInput(), help_text=_("Arizona time.")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=LocalDateTimeInput(), help_text=_("Arizona time.")
+    )
+
+    class Meta:
+        model = EventSession
+        fields = ["title", "starts_at", "ends_at", "location"]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("A session must end after it starts."))
+        return cleaned
+
+
+class ReturnForm(forms.Form):
+    """What a coordinator asks the provider to change before a listing is published."""
+
+    comment = forms.CharField(
+        label=_("What should the provider change?"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        max_length=4000,
+        help_text=_("E-mailed to the provider and shown on the listing until they resubmit."),
+    )
+
+    def clean_comment(self):
+        comment = self.cleaned_data["comment"].strip()
+        if not comment:
+            raise forms.ValidationError(_("Say what the provider should change."))
+        return comment
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=False,
+        max_length=2000,
+        help_text=_("Included in the e-mail every registrant receives."),
+    )
+
+
+class RegistrantsEmailForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
+        max_length=10000,
+    )
+
+    def clean_subject(self):
+        # A header, so one line: collapse whatever whitespace was pasted in.
+        return " ".join(self.cleaned_data["subject"].split())
+
+
+class RegistrationAddForm(forms.ModelForm):
+    """A coordinator registers someone (a walk-in, a phone call) through the same rules
+    as the catalog: seats, waiting list and approval decide the status."""
+
+    class Meta:
+        model = Registration
+        fields = ["user", "event"]
+
+    def clean(self):
+        cleaned = super().clean()
+        event = cleaned.get("event")
+        if event is not None:
+            try:
+                check_open_for_registration(event)
+            except ValidationError as error:
+                self.add_error("event", error.messages)
+        return cleaned
+
+    def validate_unique(self):
+        """Registering someone already registered is a no-op in the service, and a
+        cancelled registration is reused: no uniqueness error here."""

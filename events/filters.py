@@ -1,0 +1,161 @@
+"""The catalog's query parameters: parsed and validated by a django-filter FilterSet.
+
+Every filter can also state itself as a ``Q`` (``EventFilter.conditions()``), so the
+catalog can count each facet with every *other* active filter applied, in one query
+per group, instead of filtering once per facet value. Many-to-many filters (grade band,
+topic) and the date range are ``pk IN (subquery)`` semi-joins: they never join rows in,
+so an event never appears twice and no ``DISTINCT`` is needed. The subqueries are
+uncorrelated, so Postgres runs each once and hashes it, however many facet counts
+repeat the condition (a correlated EXISTS would run once per event per count).
+
+Invalid values (an unknown kind, a malformed date) are dropped by the form and the
+rest of the filters still apply; the form's errors are shown next to the fields.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from .models import Event, EventSession
+from .search import search_events
+
+
+class Sort:
+    SOONEST = "soonest"
+    NEWEST = "newest"
+    RELEVANCE = "relevance"
+
+    choices = [
+        (SOONEST, _("Soonest first")),
+        (NEWEST, _("Newest listings")),
+        (RELEVANCE, _("Best match")),
+    ]
+
+
+FREE = "free"
+
+# The facets shown with counts, in page order. Dates and minimum hours filter but are
+# not counted.
+FACETS = ("kind", "format", "grade", "topic", "provider", "cost", "language")
+
+
+class SlugFilter(django_filters.CharFilter):
+    field_class = forms.SlugField
+
+
+class CatalogForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the hub's time zone (America/Phoenix)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def has_grade_band(code: str) -> Q:
+    through = Event.grade_bands.through.objects
+    return Q(pk__in=through.filter(gradeband__code=code).values("event_id"))
+
+
+def has_topic(slug: str) -> Q:
+    through = Event.topics.through.objects
+    return Q(pk__in=through.filter(topic__slug=slug).values("event_id"))
+
+
+def has_session_between(start: datetime.date | None, end: datetime.date | None) -> Q:
+    """A session overlapping [start, end] (whole days, hub time). The same session has to
+    overlap: a program meeting in January and March has nothing in February."""
+    sessions = EventSession.objects.all()
+    if start:
+        sessions = sessions.filter(ends_at__gt=start_of_day(start))
+    if end:
+        sessions = sessions.filter(starts_at__lt=start_of_day(end + datetime.timedelta(days=1)))
+    return Q(pk__in=sessions.values("event_id"))
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), max_length=200)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices)
+    format = django_filters.ChoiceFilter(label=_("Format"), choices=Event.Format.choices)
+    grade = SlugFilter(label=_("Grade band"), max_length=20)
+    topic = SlugFilter(label=_("Topic"), max_length=110)
+    provider = SlugFilter(label=_("Provider"), max_length=160)
+    cost = django_filters.ChoiceFilter(label=_("Cost"), choices=[(FREE, _("Free only"))])
+    start = django_filters.DateFilter(label=_("From"))
+    end = django_filters.DateFilter(label=_("Until"))
+    language = django_filters.ChoiceFilter(label=_("Language"), choices=Event.Language.choices)
+    min_hours = django_filters.NumberFilter(
+        label=_("At least this many PD hours"),
+        min_value=0,
+        max_digits=5,
+        decimal_places=2,
+    )
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=Sort.choices)
+
+    class Meta:
+        form = CatalogForm
+
+    @cached_property
+    def cleaned(self) -> dict:
+        """The valid parameters, with empty ones dropped (invalid ones are left out)."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value not in (None, "", []) and not (name == "min_hours" and value == 0)
+        }
+
+    @property
+    def search_text(self) -> str:
+        return (self.cleaned.get("q") or "").strip()
+
+    @property
+    def current_sort(self) -> str:
+        """The sort in effect: relevance is the default with a search, and only with one."""
+        chosen = self.cleaned.get("sort")
+        if self.search_text:
+            return chosen or Sort.RELEVANCE
+        return chosen if chosen in (Sort.SOONEST, Sort.NEWEST) else Sort.SOONEST
+
+    def conditions(self) -> dict[str, Q]:
+        """One Q per active filter (search and sort excepted), keyed by its name; the
+        date range, which needs both ends on the same session, is keyed "dates"."""
+        data = self.cleaned
+        conditions: dict[str, Q] = {}
+        for name in ("kind", "format", "language"):
+            if name in data:
+                conditions[name] = Q(**{name: data[name]})
+        if "grade" in data:
+            conditions["grade"] = has_grade_band(data["grade"])
+        if "topic" in data:
+            conditions["topic"] = has_topic(data["topic"])
+        if "provider" in data:
+            conditions["provider"] = Q(provider__slug=data["provider"])
+        if data.get("cost") == FREE:
+            conditions["cost"] = Q(cost=0)
+        if "start" in data or "end" in data:
+            conditions["dates"] = has_session_between(data.get("start"), data.get("end"))
+        if "min_hours" in data:
+            conditions["min_hours"] = Q(pd_hours__gte=data["min_hours"])
+        return conditions
+
+    def searched(self, queryset):
+        """`queryset` narrowed by the search text (annotated with `rank`), nothing else."""
+        return search_events(queryset, self.search_text)
+
+    def filter_queryset(self, queryset):
+        # Replaces django-filter's one-filter-at-a-time loop: the filters above only
+        # parse and validate; conditions() says what each one means.
+        return self.searched(queryset).filter(*self.conditions().values())

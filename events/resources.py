@@ -1,0 +1,378 @@
+"""Bulk import of events from CSV or XLSX (django-import-export).
+
+One row is one event with at most one dated session. Every imported event is
+"submitted": coordinators review imported listings like any other. Provider staff
+import only for their own providers; coordinators name the provider in each row.
+The import runs in one transaction: a batch with any bad row saves nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import fields, resources, widgets
+
+from providers.access import provider_ids_for
+from providers.models import Provider
+from trec.accounts.models import GradeBand
+
+from .models import Event, EventSession, Topic
+from .services import event_saved
+
+SEPARATOR = ";"
+
+# The columns of an import file, in the order the example template uses.
+COLUMNS = [
+    "provider",
+    "title",
+    "summary",
+    "description",
+    "kind",
+    "format",
+    "language",
+    "cost",
+    "pd_hours",
+    "capacity",
+    "registration_mode",
+    "external_registration_url",
+    "venue_name",
+    "address",
+    "topics",
+    "grade_bands",
+    "session_start",
+    "session_end",
+]
+
+# Model fields the import never sets: left out of model validation.
+NOT_IMPORTED = [
+    "slug",
+    "grade_bands",
+    "topics",
+    "audience_roles",
+    "search_vector",
+    "starts_at",
+    "ends_at",
+    "created_by",
+    "published_at",
+    "review_comment",
+]
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its value ("in_person") or its label ("In person"), any case."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = list(choices)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        wanted = text.casefold().replace("-", "_").replace(" ", "_")
+        for key, label in self.choices:
+            if wanted in (key.casefold(), str(label).casefold().replace(" ", "_")):
+                return key
+        raise ValueError(
+            _("“%(value)s” is not one of: %(allowed)s.")
+            % {"value": text, "allowed": ", ".join(key for key, _label in self.choices)}
+        )
+
+    def render(self, value, obj=None, **kwargs):
+        return value or ""
+
+
+class NamedManyWidget(widgets.ManyToManyWidget):
+    """Several related objects named in one cell ("Early literacy; STEM"). Every name
+    must exist: an unknown one is an error for the row, never silently dropped."""
+
+    def __init__(self, model, field, what, **kwargs):
+        super().__init__(model, separator=SEPARATOR, field=field, **kwargs)
+        self.what = what
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or not str(value).strip():
+            return []
+        names = [name.strip() for name in str(value).split(self.separator) if name.strip()]
+        found = {str(getattr(obj, self.field)).casefold(): obj for obj in self.model.objects.all()}
+        unknown = [name for name in names if name.casefold() not in found]
+        if unknown:
+            raise ValueError(
+                _("Unknown %(what)s: %(names)s.") % {"what": self.what, "names": ", ".join(unknown)}
+            )
+        return list({found[name.casefold()].pk: found[name.casefold()] for name in names}.values())
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        items = value.all() if hasattr(value, "all") else value
+        return f"{SEPARATOR} ".join(str(getattr(item, self.field)) for item in items)
+
+
+class ProviderWidget(widgets.Widget):
+    """A provider by its name or its slug, among the providers the importer may manage."""
+
+    def __init__(self, provider_ids=None, **kwargs):
+        self.provider_ids = provider_ids  # None: any provider (coordinators)
+        super().__init__(**kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        text = str(value).strip() if value is not None else ""
+        if not text:
+            return None
+        providers = Provider.objects.all()
+        if self.provider_ids is not None:
+            providers = providers.filter(pk__in=self.provider_ids)
+        provider = (
+            providers.filter(slug=text).first() or providers.filter(name__iexact=text).first()
+        )
+        if provider is None:
+            if self.provider_ids is None:
+                raise ValueError(_("No provider is called “%(name)s”.") % {"name": text})
+            raise ValueError(
+                _("“%(name)s” is not one of your organisations; you can import for: %(own)s.")
+                % {
+                    "name": text,
+                    "own": ", ".join(
+                        Provider.objects.filter(pk__in=self.provider_ids).values_list(
+                            "name", flat=True
+                        )
+                    ),
+                }
+            )
+        return provider
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class LocalDateTimeWidget(widgets.Widget):
+    """An ISO date and time ("2026-12-03 15:30"), read in the hub's time zone unless it
+    carries its own offset. XLSX date cells arrive as datetimes and are read the same way."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, datetime.datetime):
+            moment = value
+        else:
+            try:
+                moment = datetime.datetime.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValueError(
+                    _("“%(value)s” is not a date and time like 2026-12-03 15:30.")
+                    % {"value": value}
+                ) from None
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        return moment
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
+
+
+def _choice_field(name: str) -> fields.Field:
+    model_field = Event._meta.get_field(name)
+    return fields.Field(
+        attribute=name,
+        column_name=name,
+        widget=ChoiceWidget(model_field.choices),
+        default=model_field.default,
+    )
+
+
+class EventResource(resources.ModelResource):
+    """Imports events. Construct with user=request.user: it decides which providers
+    the rows may name (see the module docstring)."""
+
+    # A blank cell keeps the default (provider staff: their organisation).
+    provider = fields.Field(
+        attribute="provider",
+        column_name="provider",
+        widget=ProviderWidget(),
+        saves_null_values=False,
+    )
+    kind = _choice_field("kind")
+    format = _choice_field("format")
+    language = _choice_field("language")
+    registration_mode = _choice_field("registration_mode")
+    topics = fields.Field(
+        attribute="topics",
+        column_name="topics",
+        widget=NamedManyWidget(Topic, "name", what=gettext_lazy("topic")),
+    )
+    grade_bands = fields.Field(
+        attribute="grade_bands",
+        column_name="grade_bands",
+        widget=NamedManyWidget(GradeBand, "code", what=gettext_lazy("grade band")),
+    )
+    # Not model fields: kept on the instance until the event is saved, then one session.
+    session_start = fields.Field(
+        attribute="session_start", column_name="session_start", widget=LocalDateTimeWidget()
+    )
+    session_end = fields.Field(
+        attribute="session_end", column_name="session_end", widget=LocalDateTimeWidget()
+    )
+
+    class Meta:
+        model = Event
+        fields = COLUMNS
+        import_order = COLUMNS
+        use_transactions = True
+        force_init_instance = True  # an import only ever adds events, never updates one
+        clean_model_instances = True
+        skip_unchanged = False
+        name = gettext_lazy("Events")
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.provider_ids = provider_ids_for(user) if user is not None else None
+        self.fields["provider"].widget = ProviderWidget(provider_ids=self.provider_ids)
+        self.default_provider = None
+        if self.provider_ids is not None:
+            self.default_provider = (
+                Provider.objects.filter(pk__in=self.provider_ids).order_by("name").first()
+            )
+        self.created: list[Event] = []
+
+    # --- Rows -------------------------------------------------------------------
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        instance.status = Event.Status.SUBMITTED
+        instance.created_by = self.user if self.user and self.user.is_authenticated else None
+        instance.session_start = instance.session_end = None
+        if self.default_provider is not None:
+            instance.provider = self.default_provider
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name in ("topics", "grade_bands"):
+            field = self.fields[name]
+            if field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as error:
+                    errors[name] = [str(error)]
+        if instance.provider_id is None and "provider" not in errors:
+            errors["provider"] = [_("Name the provider (its name or its slug).")]
+        start, end = instance.session_start, instance.session_end
+        if "session_start" not in errors and "session_end" not in errors:
+            if bool(start) != bool(end):
+                missing = "session_end" if start else "session_start"
+                errors[missing] = [_("Give both the start and the end of the session.")]
+            elif start and end <= start:
+                errors["session_end"] = [_("The session must end after it starts.")]
+        if (
+            instance.registration_mode == Event.RegistrationMode.EXTERNAL
+            and not instance.external_registration_url
+        ):
+            errors.setdefault("external_registration_url", []).append(
+                _("Add the address of the page where educators register.")
+            )
+        if instance.cost is None:
+            instance.cost = Decimal("0")
+        if instance.pd_hours is None:
+            instance.pd_hours = Decimal("0")
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=[*errors, *NOT_IMPORTED], validate_unique=validate_unique)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.slug = unique_slug(instance.title)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance.session_start:
+            EventSession.objects.create(
+                event=instance, starts_at=instance.session_start, ends_at=instance.session_end
+            )
+        self.created.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors() or result.has_validation_errors():
+            return  # rolled back anyway
+        for event in self.created:
+            event_saved(event=event)
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:200].strip("-") or "event"
+    slug, n = base, 1
+    while Event.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def example_rows(*, with_provider: str | None) -> list[list[str]]:
+    """A header and two rows that import cleanly here (real topic and grade band names)."""
+    topics = list(Topic.objects.values_list("name", flat=True)[:2]) or [""]
+    bands = list(GradeBand.objects.values_list("code", flat=True)[:2])
+    today = timezone.localdate()
+    first = today + datetime.timedelta(days=30)
+    second = today + datetime.timedelta(days=45)
+    header = COLUMNS if with_provider is not None else COLUMNS[1:]
+    rows = [
+        [
+            with_provider,
+            "Restorative circles in the K–5 classroom",
+            "Run your first community-building circle with confidence.",
+            "## What you will practise\n\n- Opening and closing a circle\n- Talking pieces",
+            "event",
+            "in_person",
+            "en",
+            "0",
+            "3",
+            "30",
+            "hub",
+            "",
+            "Community Room, Main Library",
+            "101 N Stone Ave, Tucson, AZ 85701",
+            SEPARATOR.join(topics),
+            SEPARATOR.join(bands),
+            f"{first:%Y-%m-%d} 16:00",
+            f"{first:%Y-%m-%d} 19:00",
+        ],
+        [
+            with_provider,
+            "Math talks for early learners (webinar)",
+            "Short number-sense routines for any classroom.",
+            "",
+            "webinar",
+            "virtual",
+            "bilingual",
+            "15",
+            "1.5",
+            "",
+            "external",
+            "https://example.org/register",
+            "",
+            "",
+            topics[0],
+            bands[0] if bands else "",
+            f"{second:%Y-%m-%d} 15:30",
+            f"{second:%Y-%m-%d} 17:00",
+        ],
+    ]
+    if with_provider is None:
+        rows = [row[1:] for row in rows]
+    return [header, *rows]

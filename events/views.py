@@ -1,0 +1,208 @@
+"""The public catalog, the event page and the educator's actions on it.
+
+Views parse the request, call one selector (events.catalog) or one service
+(events.services), and render or redirect. Who may see what is stated on each view.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from . import services
+from .catalog import (
+    active_registration,
+    catalog_page,
+    event_page,
+    get_event_for_viewer,
+)
+from .ical import build_calendar
+from .models import Event, Registration
+
+GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
+
+
+# --- Reading -----------------------------------------------------------------------
+
+
+@require_safe
+def catalog(request):
+    """Who: everyone. The catalog of listed events, with search, facets and pages.
+
+    A submitted filter form sends every field, most of them empty; those are dropped
+    with a redirect so the address bar always holds a short, shareable URL."""
+    if any(value == "" for _key, values in request.GET.lists() for value in values):
+        query = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            kept = [value for value in values if value != ""]
+            if kept:
+                query.setlist(key, kept)
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    return render(
+        request,
+        "events/catalog.html",
+        {"catalog": catalog_page(params=request.GET, page_number=request.GET.get("page"))},
+    )
+
+
+@require_safe
+def detail(request, slug):
+    """Who: everyone for published events (and for published-then-cancelled or
+    archived ones, with a banner); drafts and listings under review only for the
+    event's provider staff and coordinators. Anyone else: 404."""
+    page = event_page(slug=slug, user=request.user)
+    return render(
+        request,
+        "events/detail.html",
+        {
+            "page": page,
+            "event": page.event,
+            "google_calendar_url": _google_calendar_url(request, page),
+        },
+    )
+
+
+@require_safe
+def calendar(request, slug):
+    """Who: as the event page. Every session as an iCalendar (RFC 5545) event, with the
+    same UIDs as the educator's private feed. The file is public: never a join link."""
+    page = event_page(slug=slug, user=request.user)
+    if not page.sessions:
+        return HttpResponse(
+            _("This event has no dated sessions."), status=404, content_type="text/plain"
+        )
+    ics = build_calendar(page.sessions, name=page.event.title, include_join_links=False)
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{page.event.slug}.ics"'
+    return response
+
+
+@require_safe
+def go(request, slug):
+    """Who: everyone who may see the event. Counts a click on "Register on the
+    provider's site" (for the impact report), then sends the visitor there."""
+    event = get_event_for_viewer(slug=slug, user=request.user)
+    if event.registration_mode != Event.RegistrationMode.EXTERNAL:
+        return redirect(event)
+    services.outbound_click_record(event=event, user=request.user)
+    return redirect(event.external_registration_url)
+
+
+# --- Educator actions (POST, signed in) ----------------------------------------------
+
+
+def _event_or_login(request, slug):
+    """The event to act on, or a redirect to sign in that comes back to its page."""
+    event = get_event_for_viewer(slug=slug, user=request.user)
+    if not request.user.is_authenticated:
+        return event, redirect_to_login(event.get_absolute_url())
+    return event, None
+
+
+@require_POST
+def register(request, slug):
+    """Who: signed-in users (others are sent to sign in). Registers the user:
+    confirmed, waitlisted when full, or pending when the provider approves."""
+    event, login = _event_or_login(request, slug)
+    if login:
+        return login
+    try:
+        result = services.registration_create(event=event, user=request.user)
+    except services.RegistrationClosed as closed:
+        messages.error(request, closed.messages[0])
+        return redirect(event)
+    registration = result.registration
+    title = event.title
+    if not result.created:
+        text = _("You're already registered for %(title)s.") % {"title": title}
+        if registration.status == Registration.Status.WAITLISTED:
+            text += " " + _("You are number %(position)s on the waiting list.") % {
+                "position": registration.waitlist_position
+            }
+        messages.info(request, text)
+    elif registration.status == Registration.Status.CONFIRMED:
+        messages.success(request, _("You're registered for %(title)s.") % {"title": title})
+    elif registration.status == Registration.Status.WAITLISTED:
+        messages.success(
+            request,
+            _("%(title)s is full: you are number %(position)s on the waiting list.")
+            % {"title": title, "position": registration.waitlist_position},
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "Your request for a place at %(title)s is sent: the provider will confirm "
+                "your registration."
+            )
+            % {"title": title},
+        )
+    return redirect(event)
+
+
+@require_POST
+def cancel(request, slug):
+    """Who: signed-in users, for their own registration only (404 when they have
+    none). A freed seat goes to the first person waiting."""
+    event, login = _event_or_login(request, slug)
+    if login:
+        return login
+    registration = active_registration(event=event, user=request.user)
+    services.registration_cancel(registration=registration)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect(event)
+
+
+@require_POST
+def save(request, slug):
+    """Who: signed-in users. Saves the event for later, or un-saves it."""
+    event, login = _event_or_login(request, slug)
+    if login:
+        return login
+    if services.saved_event_toggle(event=event, user=request.user):
+        messages.success(request, _("Saved for later. You'll find it in My hub."))
+    else:
+        messages.info(request, _("Removed from your saved events."))
+    return redirect(event)
+
+
+# --- Calendars ----------------------------------------------------------------------
+
+
+def _session_summary(event: Event, session) -> str:
+    return f"{event.title}: {session.title}" if session.title else event.title
+
+
+def _location(event: Event, session=None) -> str:
+    parts = [session.location if session else "", event.venue_name, event.address]
+    place = ", ".join(part for part in parts if part)
+    if place:
+        return place
+    return _("Online") if event.format == Event.Format.VIRTUAL else ""
+
+
+def _utc(moment):
+    return moment.astimezone(datetime.UTC)
+
+
+def _google_calendar_url(request, page) -> str:
+    """An "add to Google Calendar" link for the first session ("" without sessions)."""
+    session = page.first_session
+    if session is None:
+        return ""
+    event = page.event
+    url = request.build_absolute_uri(event.get_absolute_url())
+    stamp = "%Y%m%dT%H%M%SZ"
+    params = {
+        "action": "TEMPLATE",
+        "text": _session_summary(event, session),
+        "dates": f"{_utc(session.starts_at):{stamp}}/{_utc(session.ends_at):{stamp}}",
+        "details": f"{event.summary}\n\n{url}",
+        "location": _location(event, session),
+    }
+    return f"{GOOGLE_CALENDAR}?{urlencode(params)}"

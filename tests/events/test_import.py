@@ -1,0 +1,261 @@
+"""Bulk import of events from CSV or XLSX: a dry run shows each row's errors, a batch
+with any bad row saves nothing, imported events wait for review, and provider staff
+import only for their own organisation."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event, Topic
+from tests import factories
+from tests.events.test_admin_scoping import soup
+
+IMPORT_URL = "admin:events_event_import"
+PROCESS_URL = "admin:events_event_process_import"
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+
+HEADER = (
+    "title,summary,kind,format,language,cost,pd_hours,capacity,registration_mode,"
+    "external_registration_url,venue_name,topics,grade_bands,session_start,session_end"
+)
+GOOD_ROWS = [
+    "Trauma-Informed Classrooms,Practical steps for calmer rooms.,event,in_person,en,0,3,30,hub,,"
+    "Pima County Library,Social-emotional learning;Early literacy,k-2;3-5,"
+    "2026-12-03 15:30,2026-12-03 18:30",
+    "Bilingual Storytime (webinar),Read-alouds in two languages.,webinar,virtual,bilingual,15,1.5,,"
+    "external,https://example.org/storytime,,Early literacy,birth-prek,"
+    "2026-12-10T16:00,2026-12-10T17:00",
+]
+
+
+@pytest.fixture
+def topics(db):
+    return [
+        factories.TopicFactory(name="Social-emotional learning"),
+        factories.TopicFactory(name="Early literacy"),
+    ]
+
+
+@pytest.fixture
+def provider(db):
+    return factories.ProviderFactory(name="Ben's Bells", slug="bens-bells")
+
+
+@pytest.fixture
+def other_provider(db):
+    return factories.ProviderFactory(name="Project ECHO", slug="project-echo")
+
+
+@pytest.fixture
+def staff(provider):
+    return factories.ProviderStaffFactory(provider=provider)
+
+
+def csv_file(*lines: str, header: str = HEADER) -> SimpleUploadedFile:
+    content = "\n".join([header, *lines]).encode()
+    return SimpleUploadedFile("events.csv", content, content_type="text/csv")
+
+
+def dry_run(client, upload, fmt=CSV_FORMAT):
+    response = client.post(
+        reverse(IMPORT_URL), {"resource": "0", "format": fmt, "import_file": upload}
+    )
+    assert response.status_code == 200
+    return response
+
+
+def confirm(client, response):
+    """Press "Confirm import" on the preview page."""
+    form = soup(response).find("form", action=reverse(PROCESS_URL))
+    assert form is not None, "no confirm step: the dry run found errors"
+    data = {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
+    return client.post(reverse(PROCESS_URL), data, follow=True)
+
+
+def row_errors(response) -> str:
+    section = soup(response).select_one(".import-row-errors")
+    assert section is not None, "no row errors shown"
+    return section.get_text(" ", strip=True)
+
+
+@pytest.mark.django_db
+def test_provider_staff_import_a_valid_csv(client, staff, provider, topics):
+    client.force_login(staff)
+    page = client.get(reverse(IMPORT_URL))
+    assert page.status_code == 200
+    assert reverse("admin:events_event_import_template") in page.content.decode()
+
+    preview = dry_run(client, csv_file(*GOOD_ROWS))
+    assert "Trauma-Informed Classrooms" in soup(preview).select_one("table.import-preview").text
+    assert Event.objects.count() == 0, "the dry run saves nothing"
+
+    response = confirm(client, preview)
+    assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
+
+    first = Event.objects.get(title="Trauma-Informed Classrooms")
+    assert first.provider == provider
+    assert first.status == Event.Status.SUBMITTED
+    assert first.created_by == staff
+    assert first.slug == "trauma-informed-classrooms"
+    assert (first.kind, first.format, first.capacity) == ("event", "in_person", 30)
+    assert {t.name for t in first.topics.all()} == {"Social-emotional learning", "Early literacy"}
+    assert sorted(first.grade_bands.values_list("code", flat=True)) == ["3-5", "k-2"]
+    session = first.sessions.get()
+    start = timezone.localtime(session.starts_at)
+    assert (start.date().isoformat(), start.hour, start.minute) == ("2026-12-03", 15, 30)
+    assert str(start.tzinfo) == "America/Phoenix"
+    assert first.starts_at == session.starts_at and first.ends_at == session.ends_at
+
+    second = Event.objects.get(title="Bilingual Storytime (webinar)")
+    assert second.capacity is None
+    assert second.registration_mode == Event.RegistrationMode.EXTERNAL
+    assert second.external_registration_url == "https://example.org/storytime"
+    assert second.cost == 15
+
+
+BAD_ROWS = {
+    "unknown topic": (
+        "Robotics Night,Build a bot.,event,in_person,en,0,2,,hub,,,Underwater basket weaving,"
+        "6-8,2026-12-05 17:00,2026-12-05 19:00",
+        "Unknown topic: Underwater basket weaving.",
+    ),
+    "end before start": (
+        "Robotics Night,Build a bot.,event,in_person,en,0,2,,hub,,,Early literacy,"
+        "6-8,2026-12-05 17:00,2026-12-05 16:00",
+        "The session must end after it starts.",
+    ),
+    "unknown grade band": (
+        "Robotics Night,Build a bot.,event,in_person,en,0,2,,hub,,,Early literacy,"
+        "7-9,2026-12-05 17:00,2026-12-05 19:00",
+        "Unknown grade band: 7-9.",
+    ),
+    "bad kind": (
+        "Robotics Night,Build a bot.,party,in_person,en,0,2,,hub,,,Early literacy,"
+        "6-8,2026-12-05 17:00,2026-12-05 19:00",
+        "“party” is not one of: event, webinar, program, on_demand.",
+    ),
+    "external without a link": (
+        "Robotics Night,Build a bot.,event,in_person,en,0,2,,external,,,Early literacy,"
+        "6-8,2026-12-05 17:00,2026-12-05 19:00",
+        "Add the address of the page where educators register.",
+    ),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("problem", BAD_ROWS)
+def test_one_bad_row_is_reported_and_nothing_is_saved(client, staff, topics, problem):
+    bad, message = BAD_ROWS[problem]
+    client.force_login(staff)
+    response = dry_run(client, csv_file(GOOD_ROWS[0], bad, GOOD_ROWS[1]))
+    page = soup(response)
+    errors = row_errors(response)
+    assert "Nothing was imported: 1 row has errors" in errors
+    [row] = page.select(".import-row-errors > ul > li")
+    assert row.strong.get_text(strip=True) == "Row 2 (line 3 of the file)"
+    assert message in row.get_text(" ", strip=True)
+    assert page.find("form", action=reverse(PROCESS_URL)) is None, "no way to confirm"
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_batch_that_went_bad_after_the_preview_is_rolled_back_whole(client, staff, topics):
+    client.force_login(staff)
+    preview = dry_run(client, csv_file(*GOOD_ROWS))
+    # Between the preview and the confirmation, a coordinator deletes a topic the rows use.
+    Topic.objects.filter(name="Early literacy").delete()
+    response = confirm(client, preview)
+    assert "Nothing was imported" in soup(response).select_one(".messagelist").get_text()
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_provider_staff_cannot_import_for_another_provider(
+    client, staff, provider, other_provider, topics
+):
+    client.force_login(staff)
+    header = f"provider,{HEADER}"
+    response = dry_run(
+        client,
+        csv_file(f"bens-bells,{GOOD_ROWS[0]}", f"Project ECHO,{GOOD_ROWS[1]}", header=header),
+    )
+    errors = row_errors(response)
+    assert "“Project ECHO” is not one of your organisations" in errors
+    assert "you can import for: Ben's Bells" in errors
+    assert Event.objects.count() == 0
+    assert not Event.objects.filter(provider=other_provider).exists()
+
+
+@pytest.mark.django_db
+def test_coordinators_name_the_provider_in_each_row(
+    client, coordinator, provider, other_provider, topics
+):
+    client.force_login(coordinator)
+    missing = dry_run(client, csv_file(GOOD_ROWS[0]))
+    assert "Name the provider" in row_errors(missing)
+
+    header = f"provider,{HEADER}"
+    unknown = dry_run(client, csv_file(f"Nobody Inc,{GOOD_ROWS[0]}", header=header))
+    assert "No provider is called “Nobody Inc”." in row_errors(unknown)
+
+    preview = dry_run(
+        client,
+        csv_file(f"project-echo,{GOOD_ROWS[0]}", f"ben's bells,{GOOD_ROWS[1]}", header=header),
+    )
+    confirm(client, preview)
+    assert Event.objects.get(title="Trauma-Informed Classrooms").provider == other_provider
+    assert Event.objects.get(title="Bilingual Storytime (webinar)").provider == provider
+    # Coordinators approve imported listings afterwards, like any other.
+    assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.SUBMITTED}
+
+
+@pytest.mark.django_db
+def test_xlsx_import_with_date_cells(client, staff, provider, topics):
+    import datetime
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["title", "summary", "kind", "topics", "capacity", "session_start", "session_end"])
+    sheet.append(
+        [
+            "Math Circles",
+            "Puzzles that build number sense.",
+            "Program",  # labels work as well as values
+            "early literacy",  # names match whatever their case
+            12,
+            # Spreadsheet cells carry no time zone: read as Arizona time.
+            datetime.datetime(2027, 1, 14, 16, 0),  # noqa: DTZ001
+            datetime.datetime(2027, 1, 14, 17, 30),  # noqa: DTZ001
+        ]
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile(
+        "events.xlsx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    client.force_login(staff)
+    confirm(client, dry_run(client, upload, fmt=XLSX_FORMAT))
+    event = Event.objects.get(title="Math Circles")
+    assert (event.kind, event.capacity, event.provider) == ("program", 12, provider)
+    assert [t.name for t in event.topics.all()] == ["Early literacy"]
+    start = timezone.localtime(event.sessions.get().starts_at)
+    assert (start.year, start.month, start.day, start.hour) == (2027, 1, 14, 16)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["staff", "coordinator"])
+def test_the_example_file_imports_cleanly(client, who, staff, coordinator, provider, topics):
+    client.force_login(staff if who == "staff" else coordinator)
+    example = client.get(reverse("admin:events_event_import_template"))
+    assert example.status_code == 200
+    assert example["Content-Type"] == "text/csv; charset=utf-8"
+    upload = SimpleUploadedFile("example.csv", example.content, content_type="text/csv")
+    response = confirm(client, dry_run(client, upload))
+    assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
+    assert Event.objects.filter(provider=provider).count() == 2

@@ -1,0 +1,336 @@
+"""Writing to the outbox and handing rows to Celery.
+
+Every message is first a Notification row, written in the caller's transaction with
+a unique key, so asking twice never makes two messages. Once the transaction
+commits, the rows are handed to the broker by id (one task per message, or batches
+for fan-out). When the broker is down the hand-off is logged and skipped: the row
+stays pending and the sweep (every minute, on beat) hands it over again later, so a
+registration never fails because Redis is away.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Sequence
+from functools import partial
+
+import redis.exceptions
+from celery.exceptions import Retry
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from kombu.exceptions import KombuError
+
+from events.models import Event, Registration
+
+from . import kinds as catalog
+from .models import Notification
+from .registry import get_kind, reminder_kinds
+
+logger = logging.getLogger(__name__)
+
+PENDING = Notification.Status.PENDING
+# What a broker that is down or unreachable raises when we publish.
+BROKER_ERRORS = (
+    KombuError,
+    OSError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+# Publishing inside a request must not hang on a dead broker: one quick retry at most.
+PUBLISH_OPTIONS = {
+    "retry": True,
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+}
+
+
+# --- Hand-off to Celery -------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
+def notifications_dispatch(ids: Iterable[int]) -> int:
+    """Hand these rows to the broker now: one task per row, or batch tasks of
+    NOTIFICATIONS_BATCH_SIZE ids (one mail connection each). Returns how many rows
+    were handed over; on a broker error the rest stay pending for the sweep."""
+    from . import tasks
+
+    ids = sorted(set(ids))
+    handed = 0
+    for chunk in _chunks(ids, max(1, settings.NOTIFICATIONS_BATCH_SIZE)):
+        try:
+            if len(chunk) == 1:
+                tasks.send_notification.apply_async((chunk[0],), **PUBLISH_OPTIONS)
+            else:
+                tasks.send_notification_batch.apply_async((chunk,), **PUBLISH_OPTIONS)
+        except Retry:
+            # In-process (no broker) and the mail server is unavailable: the attempt is
+            # recorded on the row, which stays pending for the sweep.
+            pass
+        except BROKER_ERRORS as error:
+            logger.warning(
+                "The task broker is unavailable (%r): %d notification(s) wait in the outbox "
+                "for the sweep.",
+                error,
+                len(ids) - handed,
+            )
+            break
+        Notification.objects.filter(pk__in=chunk).update(enqueued_at=timezone.now())
+        handed += len(chunk)
+    return handed
+
+
+def _dispatch_on_commit(ids: list[int]) -> None:
+    if ids:
+        transaction.on_commit(partial(notifications_dispatch, ids), robust=True)
+
+
+# --- Writing to the outbox ----------------------------------------------------------
+
+
+def _content_type(model_or_obj) -> ContentType:
+    return ContentType.objects.get_for_model(model_or_obj)
+
+
+@transaction.atomic
+def notification_enqueue(
+    *, recipient, kind: str, subject, window: str = "", data: dict | None = None
+) -> tuple[Notification, bool]:
+    """Put one message in the outbox (once: the same key finds the same row) and hand it
+    to Celery when the transaction commits. `recipient` is a user or a user id.
+    Returns (row, created)."""
+    get_kind(kind)  # fail loudly on a typo, not later in a worker
+    notification, created = Notification.objects.get_or_create(
+        recipient_id=getattr(recipient, "pk", recipient),
+        kind=kind,
+        content_type=_content_type(subject),
+        object_id=subject.pk,
+        window=window,
+        defaults={"data": data or {}},
+    )
+    if created:
+        _dispatch_on_commit([notification.pk])
+    return notification, created
+
+
+def notifications_enqueue_many(
+    *,
+    kind: str,
+    model,
+    rows: Iterable[tuple[int, int, str]],
+    data: dict | None = None,
+) -> list[int]:
+    """Fan-out: one row per (recipient_id, object_id, window) in one INSERT, skipping
+    keys already in the outbox. Returns the ids of the pending rows handed over on commit
+    (the new ones, and any earlier ones whose hand-off never happened)."""
+    get_kind(kind)
+    content_type = _content_type(model)
+    objects = [
+        Notification(
+            recipient_id=recipient_id,
+            kind=kind,
+            content_type=content_type,
+            object_id=object_id,
+            window=window,
+            data=data or {},
+        )
+        for recipient_id, object_id, window in rows
+    ]
+    if not objects:
+        return []
+    with transaction.atomic():
+        Notification.objects.bulk_create(objects, ignore_conflicts=True)
+        pending = Notification.objects.filter(
+            kind=kind, content_type=content_type, status=PENDING, enqueued_at__isnull=True
+        )
+        object_ids = {o.object_id for o in objects}
+        if len(object_ids) <= 500:
+            pending = pending.filter(object_id__in=object_ids)
+        ids = list(pending.order_by("pk").values_list("pk", flat=True))
+        _dispatch_on_commit(ids)
+    return ids
+
+
+# --- Registrations and events (called by events.services) ---------------------------
+
+_REGISTRATION_KINDS = {
+    Registration.Status.CONFIRMED: catalog.RegistrationConfirmed.code,
+    Registration.Status.WAITLISTED: catalog.RegistrationWaitlisted.code,
+    Registration.Status.PENDING: catalog.RegistrationPending.code,
+    Registration.Status.DECLINED: catalog.RegistrationDeclined.code,
+    Registration.Status.CANCELLED: catalog.RegistrationCancelled.code,
+}
+
+
+def registration_notify(*, registration: Registration, promoted: bool = False) -> Notification:
+    """Tell the educator what just happened to their registration (its current status)."""
+    code = (
+        catalog.RegistrationPromoted.code if promoted else _REGISTRATION_KINDS[registration.status]
+    )
+    kind = get_kind(code)
+    notification, _created = notification_enqueue(
+        recipient=registration.user_id,
+        kind=code,
+        subject=registration,
+        window=kind.window_for(registration),
+    )
+    return notification
+
+
+def registrations_promoted_notify(*, registrations: Iterable[Registration]) -> None:
+    for registration in registrations:
+        registration_notify(registration=registration, promoted=True)
+
+
+def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
+    """Everyone registered or waiting hears that the event is cancelled. Returns how many."""
+    recipients = list(
+        event.registrations.filter(status__in=catalog.ACTIVE).values_list("user_id", flat=True)
+    )
+    notifications_enqueue_many(
+        kind=catalog.EventCancelled.code,
+        model=Event,
+        rows=[(user_id, event.pk, "") for user_id in recipients],
+        data={"reason": reason},
+    )
+    return len(recipients)
+
+
+def event_changed_notify(
+    *, event: Event, before: tuple[datetime.datetime | None, datetime.datetime | None]
+) -> int:
+    """The event's dates moved: everyone registered or waiting hears it. Returns how many."""
+    if event.status != Event.Status.PUBLISHED or event.starts_at is None or before[0] is None:
+        return 0
+    if before == (event.starts_at, event.ends_at):
+        return 0
+    kind = get_kind(catalog.EventChanged.code)
+    recipients = list(
+        event.registrations.filter(status__in=catalog.ACTIVE).values_list("user_id", flat=True)
+    )
+    notifications_enqueue_many(
+        kind=kind.code,
+        model=Event,
+        rows=[(user_id, event.pk, kind.window_for(event)) for user_id in recipients],
+        data={
+            "before": {
+                "starts_at": before[0].isoformat(),
+                "ends_at": before[1].isoformat() if before[1] else None,
+            }
+        },
+    )
+    return len(recipients)
+
+
+# --- Periodic work (beat) ------------------------------------------------------------
+
+
+@transaction.atomic
+def reminders_enqueue_due(*, now: datetime.datetime | None = None) -> int:
+    """Every reminder due now, for every reminder kind (event sessions today; CoP meetings
+    once communities register theirs), in a fixed number of queries whatever the count."""
+    now = now or timezone.now()
+    pending: list[int] = []
+    for kind in reminder_kinds():
+        objects = []
+        content_type = _content_type(kind.model)
+        for window, rows in kind.due(now=now):
+            objects.extend(
+                Notification(
+                    recipient_id=recipient_id,
+                    kind=kind.code,
+                    content_type=content_type,
+                    object_id=object_id,
+                    window=window,
+                )
+                for recipient_id, object_id in rows
+            )
+        if objects:
+            Notification.objects.bulk_create(objects, ignore_conflicts=True)
+        # The new rows, and any whose hand-off failed before (the broker was down).
+        pending += Notification.objects.filter(
+            kind=kind.code, status=PENDING, enqueued_at__isnull=True
+        ).values_list("pk", flat=True)
+    _dispatch_on_commit(pending)
+    return len(pending)
+
+
+@transaction.atomic
+def followups_enqueue_due(*, now: datetime.datetime | None = None) -> int:
+    """ "How was it?" to attendees of events that ended a little while ago."""
+    now = now or timezone.now()
+    rows = [(user_id, event_id, "") for user_id, event_id in catalog.EventFollowup.due(now=now)]
+    return len(notifications_enqueue_many(kind=catalog.EventFollowup.code, model=Event, rows=rows))
+
+
+@transaction.atomic
+def digest_enqueue_weekly(*, now: datetime.datetime | None = None) -> int:
+    """One digest per opted-in educator per ISO week; empty ones are skipped at send time."""
+    from django.contrib.auth import get_user_model
+
+    now = now or timezone.now()
+    week = catalog.iso_week(now)
+    users = get_user_model().objects.filter(is_active=True, notify_digest=True)
+    rows = [(user_id, user_id, week) for user_id in users.values_list("pk", flat=True)]
+    return len(
+        notifications_enqueue_many(
+            kind=catalog.WeeklyDigest.code, model=get_user_model(), rows=rows
+        )
+    )
+
+
+def broker_backlog() -> int:
+    """Messages waiting in the default queue (0 when unknown or running in-process)."""
+    from trec.celery import app
+
+    if app.conf.task_always_eager:
+        return 0
+    try:
+        with app.connection_for_read() as connection:
+            declared = connection.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+            return declared.message_count
+    except Exception:  # noqa: BLE001 - the sweep must run even when the broker is odd
+        return 0
+
+
+def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Hand over again the pending rows whose hand-off is older than
+    NOTIFICATIONS_RETRY_AFTER_SECONDS: the ones that never reached the broker (it was
+    down) and the ones whose task was lost (a worker killed with the message in hand).
+    While the broker still has a backlog, rows that did reach it are left to it.
+    Two sweeps at once, or a sweep and a late task, never send twice: the sender locks."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_RETRY_AFTER_SECONDS)
+    never_handed = Q(enqueued_at__isnull=True, created_at__lt=cutoff)
+    stale = Q(enqueued_at__lt=cutoff)
+    due = never_handed if broker_backlog() else never_handed | stale
+    ids = list(
+        Notification.objects.filter(due, status=PENDING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[: settings.NOTIFICATIONS_SWEEP_LIMIT]
+    )
+    if ids:
+        logger.info("outbox sweep: handing %d pending notification(s) to the broker", len(ids))
+    return notifications_dispatch(ids)
+
+
+@transaction.atomic
+def notifications_resend(*, notifications) -> tuple[int, int]:
+    """A coordinator's "resend": failed, skipped or stuck rows go back to pending with a
+    fresh count of attempts and are handed over on commit (they are checked again before
+    sending). Sent rows are left alone. Returns (queued, left_alone)."""
+    rows = list(notifications.select_for_update().values_list("pk", "status"))
+    ids = [pk for pk, status in rows if status != Notification.Status.SENT]
+    Notification.objects.filter(pk__in=ids).update(
+        status=PENDING, attempts=0, last_error="", enqueued_at=None, updated_at=timezone.now()
+    )
+    _dispatch_on_commit(ids)
+    return len(ids), len(rows) - len(ids)
