@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Event, EventSession, Registration, SavedEvent
@@ -17,7 +17,7 @@ def my_registrations(user) -> dict:
         .exclude(status__in=[Registration.Status.CANCELLED, Registration.Status.DECLINED])
         .select_related("event", "event__provider")
         .with_waitlist_position()
-        .order_by("event__starts_at", "event__title")
+        .order_by(F("event__starts_at").asc(nulls_last=True), "event__title")
     )
     sections = {"upcoming": [], "waiting": [], "pending": [], "past": []}
     for registration in registrations:

@@ -123,3 +123,30 @@ def test_resetting_the_token_retires_the_old_feed(client, educator):
 def test_reset_needs_post(client, educator):
     client.force_login(educator)
     assert client.get(reverse("accounts:calendar_reset")).status_code == 405
+
+
+def test_past_events_show_the_ten_most_recent(client, educator):
+    for days in range(1, 13):
+        past = factories.EventFactory(
+            title=f"Past Event {days:02d}",
+            sessions=[(factories.in_days(-days), factories.in_days(-days, hour=18))],
+        )
+        factories.RegistrationFactory(event=past, user=educator)
+    client.force_login(educator)
+    text = section(client.get(reverse("accounts:me")), "me-past")
+    assert "Past Event 01" in text and "Past Event 10" in text
+    assert "Past Event 11" not in text
+    assert "…and 2 earlier events." in text
+
+
+def test_dated_events_come_before_on_demand_resources(client, educator):
+    factories.RegistrationFactory(
+        event=factories.EventFactory(title="Anytime Toolkit", kind="on_demand", sessions=[]),
+        user=educator,
+    )
+    factories.RegistrationFactory(
+        event=factories.EventFactory(title="Dated Workshop"), user=educator
+    )
+    client.force_login(educator)
+    text = section(client.get(reverse("accounts:me")), "me-upcoming")
+    assert text.index("Dated Workshop") < text.index("Anytime Toolkit")
