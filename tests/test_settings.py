@@ -92,3 +92,26 @@ def test_redis_url_switches_cache_and_broker():
         "redis://127.0.0.1:6379/15",
         "False",
     ]
+
+
+def test_social_sign_in_appears_only_when_its_keys_are_set(tmp_path, client, db):
+    """No keys: no Google or Microsoft button. Keys in the environment: the buttons."""
+    page = client.get("/accounts/login/").content.decode()
+    assert "Google" not in page and "Microsoft" not in page
+
+    env = bare_env(
+        TREC_VAR_DIR=str(tmp_path),
+        GOOGLE_CLIENT_ID="google-id",
+        GOOGLE_CLIENT_SECRET="google-secret",
+        MICROSOFT_CLIENT_ID="ms-id",
+        MICROSOFT_CLIENT_SECRET="ms-secret",
+    )
+    assert run_manage("migrate", "--noinput", env=env).returncode == 0
+    probe = (
+        "from django.test import Client;"
+        "page = Client().get('/accounts/login/').content.decode();"
+        "print('Google' in page, 'Microsoft' in page)"
+    )
+    result = run_manage("shell", "--no-imports", "-c", probe, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
