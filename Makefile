@@ -13,7 +13,7 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint format bench browser migrations clean
+.PHONY: install run test lint format bench bench-fanout browser migrations clean
 
 install: $(STAMP)
 
@@ -61,6 +61,14 @@ migrations: $(STAMP)
 bench: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench); fi; \
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	@$(MAKE) --no-print-directory bench-fanout
+
+# 10,000 reminders through a real Celery worker (Redis DB 13) into an SMTP sink, then the
+# same with the worker killed half-way. Needs Postgres and Redis; FANOUT_ARGS for options.
+bench-fanout: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench_fanout); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT:/15=/13); fi; \
+	$(BIN)/python bench/fanout.py $(FANOUT_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts bench/results

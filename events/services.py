@@ -201,6 +201,11 @@ def attendance_mark(*, event: Event, allowed, shown, checked, marked_by) -> tupl
         Attendance.objects.filter(pk__in=to_remove).delete()
     # A concurrent check-in of the same person is absorbed by the unique constraint.
     Attendance.objects.bulk_create(to_add, ignore_conflicts=True)
+    if to_add or to_remove:
+        # PD hours follow check-ins in the same transaction.
+        from trec.transcripts.services import transcript_sync_for_event
+
+        transcript_sync_for_event(event=event)
     return len(to_add), len(to_remove)
 
 

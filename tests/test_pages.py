@@ -11,6 +11,9 @@ ANONYMOUS_PAGES = [
     "account_reset_password",
     "account_email_verification_sent",
     "providers:directory",
+    "events:catalog",
+    "communities:list",
+    "gratitude:walls",
 ]
 SIGNED_IN_PAGES = [
     "accounts:me",
@@ -19,6 +22,7 @@ SIGNED_IN_PAGES = [
     "account_email",
     "account_change_password",
     "account_logout",
+    "transcripts:transcript",
 ]
 
 

@@ -1,12 +1,14 @@
 """Reads the home page shares with other pages. Each section fills in as its app lands."""
 
+from communities.selectors import open_communities
 from events.catalog import upcoming_this_month
+from gratitude.selectors import current_wall
 
 
 def home_sections() -> dict:
     return {
         "upcoming_events": upcoming_this_month(limit=6),
-        "open_communities": [],
-        "current_wall": None,
+        "open_communities": open_communities(limit=4),
+        "current_wall": current_wall(),
         "impact": None,
     }

@@ -319,6 +319,11 @@ NOTIFICATIONS_FOLLOWUP_DELAY_HOURS = 2
 NOTIFICATIONS_FOLLOWUP_WITHIN_DAYS = 3
 # The sweep re-enqueues pending rows whose hand-off to the broker is older than this.
 NOTIFICATIONS_RETRY_AFTER_SECONDS = int(os.environ.get("NOTIFICATIONS_RETRY_AFTER_SECONDS", "60"))
+# A row a worker was handing to the mail server when it died becomes an "unconfirmed"
+# failure after this long (it is never sent twice automatically).
+NOTIFICATIONS_UNCONFIRMED_AFTER_SECONDS = int(
+    os.environ.get("NOTIFICATIONS_UNCONFIRMED_AFTER_SECONDS", "600")
+)
 NOTIFICATIONS_SWEEP_LIMIT = 5000
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "100"))
 NOTIFICATIONS_MAX_ATTEMPTS = 5

@@ -14,7 +14,11 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("events/", include("events.urls")),
     path("providers/", include("providers.urls")),
+    path("gratitude/", include("gratitude.urls")),
+    path("communities/", include("communities.urls")),
+    path("me/transcript/", include("trec.transcripts.urls")),
     path("me/", include("trec.accounts.urls")),
+    path("certificates/", include("trec.transcripts.certificate_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -255,3 +255,74 @@ def test_every_registered_kind_has_both_templates():
         get_template(f"{kind.template}.txt")
         get_template(f"{kind.template}.html")
         assert kind.preference in {"notify_reminders", "notify_updates", "notify_digest"}
+
+
+def test_messages_are_written_in_the_recipients_language(run):
+    event = factories.EventFactory(
+        title="Lectura en voz alta",
+        sessions=[(factories.in_days(10), factories.in_days(10, hour=18))],
+    )
+    educator = factories.EducatorFactory(first_name="Lucía", preferred_language="es")
+    english = factories.EducatorFactory(preferred_language="en")
+
+    run(events.registration_create, event=event, user=educator)
+    run(events.registration_create, event=event, user=english)
+
+    message, text, html = the_one_message(educator.email)
+    assert message.subject == "Inscripción confirmada: Lectura en voz alta"
+    assert text.startswith("Hola, Lucía")
+    assert "Está inscrito/a en <strong>Lectura en voz alta</strong>." in html
+    month = timezone.localtime(event.sessions.get().starts_at).month
+    spanish_months = [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ]
+    assert spanish_months[month - 1] in text  # dates in Spanish too
+    english_message, _text, _html = the_one_message(english.email)
+    assert english_message.subject == "You're registered: Lectura en voz alta"
+
+
+def test_the_embedded_default_sends_through_the_command_without_redis(
+    capsys, django_capture_on_commit_callbacks
+):
+    """No beat and no Redis on `make run`: the command runs the jobs in-process."""
+    from django.core.management import call_command
+
+    registration = confirmed(event_starting_in(datetime.timedelta(hours=20)))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due_notifications")
+    assert "reminders 1" in capsys.readouterr().out
+    the_one_message(registration.user.email)
+
+
+def test_the_digest_matches_topics_of_interest_and_the_district_too():
+    from django.utils import timezone as tz
+
+    from trec.notifications.kinds import digest_events
+
+    topic = factories.TopicFactory(name="Restorative Practice")
+    district = factories.DistrictFactory(name="Sunnyside Unified")
+    provider = factories.ProviderFactory(name="Sunnyside Partners")
+    provider.service_area.set([district])
+    reader = factories.EducatorFactory(district=district, grade_bands=[])
+    reader.grade_bands.clear()
+    reader.interests.set([topic])
+    factories.EventFactory(title="Circles That Work", topics=[topic])
+    factories.EventFactory(title="Sunnyside Family Night", provider=provider)
+    factories.EventFactory(title="Unrelated Elsewhere")
+    old = factories.EventFactory(title="Old News", topics=[topic])
+    Event.objects.filter(pk=old.pk).update(published_at=tz.now() - datetime.timedelta(days=9))
+
+    titles = [event.title for event in digest_events(reader, now=tz.now())]
+
+    assert sorted(titles) == ["Circles That Work", "Sunnyside Family Night"]

@@ -7,6 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communities.selectors import my_memberships
 from events import selectors as event_selectors
 from events.ical import build_calendar
 from trec.mail import absolute_url
@@ -66,6 +67,7 @@ def me(request):
         {
             "registrations": event_selectors.my_registrations(request.user),
             "saved": event_selectors.my_saved_events(request.user),
+            "memberships": my_memberships(request.user),
             "feed_url": absolute_url(feed_path),
             "webcal_url": absolute_url(feed_path)
             .replace("https://", "webcal://", 1)

@@ -130,8 +130,9 @@ class NotificationAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d message was already sent and was left as it is.",
-                    "%(count)d messages were already sent and were left as they are.",
+                    "%(count)d message was already sent (or is being sent) and was left as it is.",
+                    "%(count)d messages were already sent (or are being sent) and were left as "
+                    "they are.",
                     sent,
                 )
                 % {"count": sent},

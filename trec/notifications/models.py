@@ -20,6 +20,8 @@ class Notification(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        # Handed to the mail server, its answer not recorded yet (see delivery.py).
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")

@@ -26,7 +26,7 @@ from kombu.exceptions import KombuError
 
 from events.models import Event, Registration
 
-from . import kinds as catalog
+from . import kinds
 from .models import Notification
 from .registry import get_kind, reminder_kinds
 
@@ -160,19 +160,17 @@ def notifications_enqueue_many(
 # --- Registrations and events (called by events.services) ---------------------------
 
 _REGISTRATION_KINDS = {
-    Registration.Status.CONFIRMED: catalog.RegistrationConfirmed.code,
-    Registration.Status.WAITLISTED: catalog.RegistrationWaitlisted.code,
-    Registration.Status.PENDING: catalog.RegistrationPending.code,
-    Registration.Status.DECLINED: catalog.RegistrationDeclined.code,
-    Registration.Status.CANCELLED: catalog.RegistrationCancelled.code,
+    Registration.Status.CONFIRMED: kinds.RegistrationConfirmed.code,
+    Registration.Status.WAITLISTED: kinds.RegistrationWaitlisted.code,
+    Registration.Status.PENDING: kinds.RegistrationPending.code,
+    Registration.Status.DECLINED: kinds.RegistrationDeclined.code,
+    Registration.Status.CANCELLED: kinds.RegistrationCancelled.code,
 }
 
 
 def registration_notify(*, registration: Registration, promoted: bool = False) -> Notification:
     """Tell the educator what just happened to their registration (its current status)."""
-    code = (
-        catalog.RegistrationPromoted.code if promoted else _REGISTRATION_KINDS[registration.status]
-    )
+    code = kinds.RegistrationPromoted.code if promoted else _REGISTRATION_KINDS[registration.status]
     kind = get_kind(code)
     notification, _created = notification_enqueue(
         recipient=registration.user_id,
@@ -191,10 +189,10 @@ def registrations_promoted_notify(*, registrations: Iterable[Registration]) -> N
 def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
     """Everyone registered or waiting hears that the event is cancelled. Returns how many."""
     recipients = list(
-        event.registrations.filter(status__in=catalog.ACTIVE).values_list("user_id", flat=True)
+        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
     )
     notifications_enqueue_many(
-        kind=catalog.EventCancelled.code,
+        kind=kinds.EventCancelled.code,
         model=Event,
         rows=[(user_id, event.pk, "") for user_id in recipients],
         data={"reason": reason},
@@ -210,9 +208,9 @@ def event_changed_notify(
         return 0
     if before == (event.starts_at, event.ends_at):
         return 0
-    kind = get_kind(catalog.EventChanged.code)
+    kind = get_kind(kinds.EventChanged.code)
     recipients = list(
-        event.registrations.filter(status__in=catalog.ACTIVE).values_list("user_id", flat=True)
+        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
     )
     notifications_enqueue_many(
         kind=kind.code,
@@ -265,8 +263,8 @@ def reminders_enqueue_due(*, now: datetime.datetime | None = None) -> int:
 def followups_enqueue_due(*, now: datetime.datetime | None = None) -> int:
     """ "How was it?" to attendees of events that ended a little while ago."""
     now = now or timezone.now()
-    rows = [(user_id, event_id, "") for user_id, event_id in catalog.EventFollowup.due(now=now)]
-    return len(notifications_enqueue_many(kind=catalog.EventFollowup.code, model=Event, rows=rows))
+    rows = [(user_id, event_id, "") for user_id, event_id in kinds.EventFollowup.due(now=now)]
+    return len(notifications_enqueue_many(kind=kinds.EventFollowup.code, model=Event, rows=rows))
 
 
 @transaction.atomic
@@ -275,14 +273,33 @@ def digest_enqueue_weekly(*, now: datetime.datetime | None = None) -> int:
     from django.contrib.auth import get_user_model
 
     now = now or timezone.now()
-    week = catalog.iso_week(now)
+    week = kinds.iso_week(now)
     users = get_user_model().objects.filter(is_active=True, notify_digest=True)
     rows = [(user_id, user_id, week) for user_id in users.values_list("pk", flat=True)]
     return len(
-        notifications_enqueue_many(
-            kind=catalog.WeeklyDigest.code, model=get_user_model(), rows=rows
-        )
+        notifications_enqueue_many(kind=kinds.WeeklyDigest.code, model=get_user_model(), rows=rows)
     )
+
+
+UNCONFIRMED = (
+    "Unconfirmed: the worker stopped after handing the message to the mail server and "
+    "before hearing back, so it was most likely delivered and is not sent again. "
+    "Resend it if it never arrived."
+)
+
+
+def notifications_unconfirmed_close(*, now: datetime.datetime | None = None) -> int:
+    """Rows left "sending" by a worker that died between the final "." and the server's
+    answer: never sent again automatically (that could send twice); they become failures
+    a coordinator can check and resend."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_UNCONFIRMED_AFTER_SECONDS)
+    closed = Notification.objects.filter(
+        status=Notification.Status.SENDING, updated_at__lt=cutoff
+    ).update(status=Notification.Status.FAILED, last_error=UNCONFIRMED, updated_at=now)
+    if closed:
+        logger.warning("outbox sweep: %d notification(s) unconfirmed after a worker died", closed)
+    return closed
 
 
 def broker_backlog() -> int:
@@ -308,6 +325,7 @@ def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
     While the broker still has a backlog, rows that did reach it are left to it.
     Two sweeps at once, or a sweep and a late task, never send twice: the sender locks."""
     now = now or timezone.now()
+    notifications_unconfirmed_close(now=now)
     cutoff = now - datetime.timedelta(seconds=settings.NOTIFICATIONS_RETRY_AFTER_SECONDS)
     never_handed = Q(enqueued_at__isnull=True, created_at__lt=cutoff)
     stale = Q(enqueued_at__lt=cutoff)
@@ -326,9 +344,11 @@ def outbox_sweep(*, now: datetime.datetime | None = None) -> int:
 def notifications_resend(*, notifications) -> tuple[int, int]:
     """A coordinator's "resend": failed, skipped or stuck rows go back to pending with a
     fresh count of attempts and are handed over on commit (they are checked again before
-    sending). Sent rows are left alone. Returns (queued, left_alone)."""
+    sending). Sent rows, and rows a worker is handing over right now, are left alone.
+    Returns (queued, left_alone)."""
     rows = list(notifications.select_for_update().values_list("pk", "status"))
-    ids = [pk for pk, status in rows if status != Notification.Status.SENT]
+    busy = (Notification.Status.SENT, Notification.Status.SENDING)
+    ids = [pk for pk, status in rows if status not in busy]
     Notification.objects.filter(pk__in=ids).update(
         status=PENDING, attempts=0, last_error="", enqueued_at=None, updated_at=timezone.now()
     )

@@ -19,6 +19,9 @@ STEPS = [
     "providers.demo.seed_providers",
     "events.demo.seed_events",
     "events.demo.seed_registrations",
+    "gratitude.demo.seed_walls",
+    "communities.demo.seed_communities",
+    "trec.transcripts.demo.seed_credits",
 ]
 
 

@@ -1,0 +1,99 @@
+"""Coordinators set up communities and schedule their meetings here; decisions and
+attendance happen on the community's roster page (linked from each community)."""
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from trec.accounts.models import User
+
+from .models import Community, Meeting, Membership, Post, Thread
+
+
+class CommunityAdminForm(forms.ModelForm):
+    audience_roles = forms.MultipleChoiceField(
+        label=_("roles that may apply"),
+        choices=User.Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave empty when every role may apply."),
+    )
+    questions = forms.CharField(
+        label=_("application questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One question per line."),
+    )
+
+    class Meta:
+        model = Community
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["questions"] = "\n".join(self.instance.questions)
+
+    def clean_questions(self):
+        lines = self.cleaned_data["questions"].splitlines()
+        return [line.strip() for line in lines if line.strip()]
+
+
+class MeetingInline(admin.StackedInline):
+    model = Meeting
+    extra = 0
+    fields = [
+        ("title", "starts_at", "duration_minutes"),
+        ("format", "location", "join_url"),
+        "agenda",
+    ]
+
+
+@admin.register(Community)
+class CommunityAdmin(admin.ModelAdmin):
+    form = CommunityAdminForm
+    list_display = ["title", "school_year", "kind", "status", "capacity", "roster_link"]
+    list_filter = ["status", "kind", "school_year"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["facilitators", "grade_bands"]
+    autocomplete_fields = ["partner"]
+    inlines = [MeetingInline]
+
+    @admin.display(description=_("roster"))
+    def roster_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("communities:roster", args=[obj.slug]), _("Roster")
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "community", "status", "applied_at", "decided_at"]
+    list_filter = ["status", "community"]
+    search_fields = ["user__email", "user__last_name", "community__title"]
+    list_select_related = ["user", "community"]
+    readonly_fields = ["answers", "applied_at", "decided_at", "decided_by"]
+    autocomplete_fields = ["user", "community"]
+
+
+class PostInline(admin.TabularInline):
+    model = Post
+    extra = 0
+    fields = ["author", "body", "created_at", "edited_at", "deleted_at", "hidden_at", "hidden_by"]
+    readonly_fields = ["author", "created_at", "edited_at", "deleted_at", "hidden_by"]
+    raw_id_fields = ["author"]
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    """Coordinators moderate here when a thread needs more than hiding a post."""
+
+    list_display = ["title", "community", "author", "last_post_at"]
+    list_filter = ["community"]
+    search_fields = ["title", "posts__body"]
+    raw_id_fields = ["author"]
+    list_select_related = ["community", "author"]
+    inlines = [PostInline]

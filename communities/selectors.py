@@ -1,0 +1,192 @@
+"""Reads the communities pages share, and the permission-checked lookups."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from trec.accounts.roles import is_coordinator
+
+from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
+
+Status = Membership.Status
+
+
+def get_community(*, slug: str, user) -> Community:
+    """A community anyone may see (drafts only for coordinators); otherwise 404."""
+    community = (
+        Community.objects.select_related("partner")
+        .prefetch_related("grade_bands", "facilitators")
+        .filter(slug=slug)
+        .first()
+    )
+    if community is None:
+        raise Http404("No such community")
+    if community.status == Community.Status.DRAFT and not is_coordinator(user):
+        raise Http404("No such community")
+    return community
+
+
+def can_manage(community: Community, user) -> bool:
+    """Coordinators, and this community's own facilitators (prefetched)."""
+    if not user.is_authenticated:
+        return False
+    return is_coordinator(user) or any(f.pk == user.pk for f in community.facilitators.all())
+
+
+class LoginRequired(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+def get_community_for_manager(*, request, slug: str) -> Community:
+    """The community, if the user runs it; anonymous visitors are sent to sign in,
+    anyone else is refused (403)."""
+    community = get_community(slug=slug, user=request.user)
+    if not request.user.is_authenticated:
+        raise LoginRequired(redirect_to_login(request.get_full_path()))
+    if not can_manage(community, request.user):
+        raise PermissionDenied
+    return community
+
+
+def get_community_for_member(*, request, slug: str) -> tuple[Community, bool]:
+    """The community and whether the user runs it, for its accepted members, its
+    facilitators and coordinators; anonymous visitors are sent to sign in, anyone else
+    is refused (403)."""
+    community = get_community(slug=slug, user=request.user)
+    if not request.user.is_authenticated:
+        raise LoginRequired(redirect_to_login(request.get_full_path()))
+    if can_manage(community, request.user):
+        return community, True
+    if Membership.objects.filter(
+        community=community, user=request.user, status=Status.ACCEPTED
+    ).exists():
+        return community, False
+    raise PermissionDenied
+
+
+def board_threads(community: Community) -> list[Thread]:
+    """The board, most recent activity first, each thread with who started it and its
+    number of posts that are not deleted (annotated: one query whatever the size)."""
+    threads = list(
+        Thread.objects.filter(community=community)
+        .select_related("author")
+        .annotate(post_count=Count("posts", filter=Q(posts__deleted_at__isnull=True)))
+        .order_by("-last_post_at", "-pk")
+    )
+    for thread in threads:
+        thread.community = community  # for get_absolute_url, without a query each
+    return threads
+
+
+def thread_posts(thread: Thread) -> list[Post]:
+    return list(thread.posts.select_related("author").order_by("created_at", "pk"))
+
+
+def open_communities(limit: int = 4) -> list[Community]:
+    """For the home page: communities taking applications."""
+    return list(Community.objects.open().order_by("-school_year", "title")[:limit])
+
+
+def my_memberships(user) -> list[Membership]:
+    """For /me/: the user's communities, active ones first."""
+    return list(
+        Membership.objects.filter(user=user)
+        .exclude(status=Status.WITHDRAWN)
+        .select_related("community")
+        .order_by("-community__school_year", "community__title")
+    )
+
+
+# --- Roster and attendance grid --------------------------------------------------------
+
+
+@dataclass
+class RosterRow:
+    membership: Membership
+    attended: set[int] = field(default_factory=set)
+    cells: list[dict] = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def name(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+    @property
+    def grade_bands(self) -> str:
+        return ", ".join(band.name for band in self.user.grade_bands.all())
+
+
+@dataclass
+class Roster:
+    community: Community
+    meetings: list[Meeting]
+    groups: dict[str, list[RosterRow]]
+
+    @property
+    def accepted(self) -> list[RosterRow]:
+        return self.groups[Status.ACCEPTED]
+
+    @property
+    def sections(self) -> list[tuple[str, str, list[RosterRow]]]:
+        """(status, heading, rows) in the order a coordinator works through them."""
+        labels = dict(Status.choices)
+        order = [Status.APPLIED, Status.WAITLISTED, Status.ACCEPTED, Status.DECLINED]
+        order.append(Status.WITHDRAWN)
+        return [(status, labels[status], self.groups[status]) for status in order]
+
+    @property
+    def seats_left(self) -> int | None:
+        return self.community.seats_left(len(self.accepted))
+
+    def rows(self):
+        for _status, _label, rows in self.sections:
+            yield from rows
+
+
+def meeting_label(meeting: Meeting) -> str:
+    return f"{meeting.title} ({date_format(timezone.localtime(meeting.starts_at), 'M j')})"
+
+
+def build_roster(community: Community) -> Roster:
+    """Every application to `community` with the people's profile facts and their
+    meeting attendance, in a fixed number of queries (memberships with people,
+    grade bands, meetings, attendance) whatever the size of the cohort."""
+    memberships = (
+        Membership.objects.filter(community=community)
+        .select_related("user", "user__district", "user__school")
+        .prefetch_related(Prefetch("user__grade_bands"))
+        .order_by("applied_at", "pk")
+    )
+    meetings = list(community.meetings.all())
+    attended = defaultdict(set)
+    for membership_id, meeting_id in MeetingAttendance.objects.filter(
+        meeting__community=community
+    ).values_list("membership_id", "meeting_id"):
+        attended[membership_id].add(meeting_id)
+    groups: dict[str, list[RosterRow]] = {status: [] for status in Status.values}
+    for membership in memberships:
+        groups[membership.status].append(RosterRow(membership, attended[membership.pk]))
+    for row in groups[Status.ACCEPTED]:
+        row.cells = [
+            {
+                "meeting": meeting,
+                "value": f"{row.membership.pk}-{meeting.pk}",
+                "checked": meeting.pk in row.attended,
+                "label": _("%(name)s attended %(meeting)s")
+                % {"name": row.name, "meeting": meeting_label(meeting)},
+            }
+            for meeting in meetings
+        ]
+    groups[Status.ACCEPTED].sort(key=lambda r: (r.user.last_name, r.user.first_name))
+    return Roster(community=community, meetings=meetings, groups=groups)

@@ -1,0 +1,354 @@
+"""Every write that matters in a Community of Practice: applying, withdrawing, the
+coordinators' and facilitators' decisions, e-mail to the cohort and meeting attendance.
+
+Plain functions with keyword-only arguments, one transaction each. Decisions that fill
+seats are taken under a row lock on the community, so two coordinators accepting at
+the same time can never put more people in a cohort than it has seats.
+
+E-mail: each decision e-mails the educator after the transaction commits
+(``transaction.on_commit``). When the notifications outbox (trec.notifications) is
+ready, ``_queue_decision_emails`` and ``cohort_email`` are the two places to hand over.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from trec.mail import absolute_url, build_message, send_messages
+from trec.transcripts import services as transcripts
+
+from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
+
+Status = Membership.Status
+
+
+class ApplicationRefused(ValidationError):
+    """The community does not take this application (closed, not eligible, decided)."""
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    membership: Membership
+    created: bool  # False: an application was already active; nothing changed
+
+
+@dataclass
+class DecisionResult:
+    changed: list[Membership] = field(default_factory=list)
+    # Asked to accept, but the cohort was full: they went to the waiting list instead.
+    waitlisted_for_capacity: list[Membership] = field(default_factory=list)
+
+
+# --- Eligibility ---------------------------------------------------------------------
+
+
+def eligibility_problems(*, community: Community, user) -> list[str]:
+    """Why `user` may not apply to `community`, in words an educator understands
+    (empty when they may). Checked against the profile they keep on the hub."""
+    problems = []
+    if community.min_years_experience:
+        years = user.years_experience
+        if years is None:
+            problems.append(
+                _(
+                    "This community is for educators with %(min)d or more years of experience. "
+                    "Add your years of experience to your profile to apply."
+                )
+                % {"min": community.min_years_experience}
+            )
+        elif years < community.min_years_experience:
+            problems.append(
+                ngettext(
+                    "This community is for educators with %(min)d or more years of experience; "
+                    "your profile says %(years)d year.",
+                    "This community is for educators with %(min)d or more years of experience; "
+                    "your profile says %(years)d years.",
+                    years,
+                )
+                % {"min": community.min_years_experience, "years": years}
+            )
+    if community.audience_roles and user.role not in community.audience_roles:
+        labels = dict(type(user).Role.choices)
+        roles = ", ".join(str(labels.get(role, role)) for role in community.audience_roles)
+        problems.append(
+            _("This community is for these roles: %(roles)s. Your profile says: %(role)s.")
+            % {"roles": roles, "role": user.get_role_display() or _("no role yet")}
+        )
+    return problems
+
+
+# --- Applying -------------------------------------------------------------------------
+
+
+def _lock_community(community_id: int) -> Community:
+    """The community's row lock for the rest of the transaction (SQLite serialises
+    writers itself)."""
+    return Community.objects.select_for_update().get(pk=community_id)
+
+
+def _answers(community: Community, answers: list[str]) -> list[dict]:
+    if len(answers) != len(community.questions) or any(not a.strip() for a in answers):
+        raise ApplicationRefused(_("Please answer every question."))
+    return [
+        {"question": question, "answer": answer.strip()}
+        for question, answer in zip(community.questions, answers, strict=True)
+    ]
+
+
+@transaction.atomic
+def membership_apply(*, community: Community, user, answers: list[str]) -> ApplyResult:
+    """`user` applies to `community` with one answer per application question.
+
+    Applying again while an application is active changes nothing (created=False);
+    after withdrawing, the same row is reused.
+    """
+    community = _lock_community(community.pk)
+    membership = Membership.objects.filter(community=community, user=user).first()
+    if membership is not None and membership.is_active:
+        return ApplyResult(membership, created=False)
+    if community.status != Community.Status.OPEN:
+        raise ApplicationRefused(_("This community is not taking applications."))
+    if membership is not None and membership.status == Status.DECLINED:
+        raise ApplicationRefused(
+            _("Your application was already considered for this cohort. Write to the hub team.")
+        )
+    problems = eligibility_problems(community=community, user=user)
+    if problems:
+        raise ApplicationRefused(problems)
+    if membership is None:
+        membership = Membership(community=community, user=user)
+    membership.status = Status.APPLIED
+    membership.answers = _answers(community, answers)
+    membership.applied_at = timezone.now()
+    membership.decided_at = None
+    membership.decided_by = None
+    membership.save()
+    return ApplyResult(membership, created=True)
+
+
+@transaction.atomic
+def membership_withdraw(*, membership: Membership) -> Membership:
+    """The educator withdraws an application or leaves the cohort."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    membership.status = Status.WITHDRAWN
+    membership.save(update_fields=["status", "updated_at"])
+    return membership
+
+
+# --- Decisions ------------------------------------------------------------------------
+
+DECISIONS = {
+    "accept": Status.ACCEPTED,
+    "waitlist": Status.WAITLISTED,
+    "decline": Status.DECLINED,
+}
+# Who a decision can apply to: never to someone who withdrew.
+DECIDABLE = (Status.APPLIED, Status.WAITLISTED, Status.ACCEPTED, Status.DECLINED)
+
+
+@transaction.atomic
+def memberships_decide(
+    *, community: Community, membership_ids, decision: str, decided_by
+) -> DecisionResult:
+    """Accept, waitlist or decline several applications at once.
+
+    Accepting beyond capacity puts the rest on the waiting list (oldest applications
+    first get the seats). Rows already in the asked-for status are left alone, and
+    each educator whose status changed is e-mailed after commit.
+    """
+    target = DECISIONS[decision]
+    community = _lock_community(community.pk)
+    memberships = list(
+        Membership.objects.select_for_update()
+        .filter(community=community, pk__in=membership_ids, status__in=DECIDABLE)
+        .exclude(status=target)
+        .select_related("user")
+        .order_by("applied_at", "pk")
+    )
+    result = DecisionResult()
+    seats = None
+    if target == Status.ACCEPTED and community.capacity is not None:
+        accepted = Membership.objects.filter(community=community, status=Status.ACCEPTED).count()
+        seats = max(community.capacity - accepted, 0)
+    now = timezone.now()
+    for membership in memberships:
+        status = target
+        if seats is not None:
+            if seats > 0:
+                seats -= 1
+            else:
+                status = Status.WAITLISTED
+                result.waitlisted_for_capacity.append(membership)
+                if membership.status == Status.WAITLISTED:
+                    continue
+        membership.status = status
+        membership.decided_at = now
+        membership.decided_by = decided_by
+        membership.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+        result.changed.append(membership)
+    _queue_decision_emails(community, result.changed)
+    return result
+
+
+DECISION_SUBJECTS = {
+    Status.ACCEPTED: gettext_noop("Welcome to %(title)s"),
+    Status.WAITLISTED: gettext_noop("You are on the waiting list for %(title)s"),
+    Status.DECLINED: gettext_noop("Your application to %(title)s"),
+}
+
+
+def _queue_decision_emails(community: Community, memberships: list[Membership]) -> None:
+    """One e-mail per changed decision, sent after commit (the outbox takes over here)."""
+    url = absolute_url(community.get_absolute_url())
+    messages = [
+        build_message(
+            to=membership.user.email,
+            subject=_(DECISION_SUBJECTS[membership.status]) % {"title": community.title},
+            template="communities/email/decision",
+            context={"community": community, "membership": membership, "community_url": url},
+        )
+        for membership in memberships
+        if membership.user.is_active and membership.user.notify_updates
+    ]
+    if messages:
+        transaction.on_commit(lambda: send_messages(messages))
+
+
+def cohort_email(*, community: Community, subject: str, body: str, sender) -> int:
+    """A facilitator or coordinator e-mails every accepted member. Returns how many."""
+    members = community.memberships.filter(status=Status.ACCEPTED, user__is_active=True)
+    context = {
+        "community": community,
+        "body": body,
+        "sender": sender,
+        "community_url": absolute_url(community.get_absolute_url()),
+    }
+    messages = [
+        build_message(
+            to=membership.user.email,
+            subject=subject,
+            template="communities/email/cohort_message",
+            context=context | {"user": membership.user},
+        )
+        for membership in members.select_related("user")
+    ]
+    transaction.on_commit(lambda: send_messages(messages))
+    return len(messages)
+
+
+# --- Meetings and attendance ------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_attendance_mark(
+    *, community: Community, allowed, shown, checked, marked_by
+) -> tuple[int, int]:
+    """Record the attendance grid: `allowed` are the (membership id, meeting id) cells
+    the grid may set, `shown` those on the submitted page, `checked` the ticked ones.
+    Only shown cells change, so someone else's save meanwhile is kept. The transcript
+    ledger follows in the same transaction. Returns (added, removed)."""
+    shown = set(shown) & set(allowed)
+    checked = set(checked) & shown
+    existing = {
+        (membership_id, meeting_id): pk
+        for pk, membership_id, meeting_id in MeetingAttendance.objects.filter(
+            meeting__community=community
+        ).values_list("pk", "membership_id", "meeting_id")
+    }
+    to_remove = [existing[cell] for cell in shown - checked if cell in existing]
+    to_add = [
+        MeetingAttendance(membership_id=m, meeting_id=meeting, marked_by=marked_by)
+        for m, meeting in sorted(checked - existing.keys())
+    ]
+    if to_remove:
+        MeetingAttendance.objects.filter(pk__in=to_remove).delete()
+    MeetingAttendance.objects.bulk_create(to_add, ignore_conflicts=True)
+    touched = {meeting for _m, meeting in shown}
+    if to_add or to_remove:
+        transcripts.transcript_sync_for_meetings(
+            meetings=Meeting.objects.filter(pk__in=touched).select_related("community__partner")
+        )
+    return len(to_add), len(to_remove)
+
+
+# --- Discussion board -----------------------------------------------------------------
+# Who may write is checked by the views (members, facilitators, coordinators); the
+# rules that tie a write to one person are checked here as well.
+
+
+@transaction.atomic
+def thread_start(*, community: Community, author, title: str, body: str) -> Thread:
+    """`author` opens a thread on `community`'s board with its first post."""
+    now = timezone.now()
+    thread = Thread.objects.create(
+        community=community, author=author, title=title.strip(), created_at=now, last_post_at=now
+    )
+    Post.objects.create(thread=thread, author=author, body=body, created_at=now)
+    return thread
+
+
+@transaction.atomic
+def post_reply(*, thread: Thread, author, body: str) -> Post:
+    """`author` replies to `thread`; the thread moves to the top of the board."""
+    now = timezone.now()
+    post = Post.objects.create(thread=thread, author=author, body=body, created_at=now)
+    Thread.objects.filter(pk=thread.pk).update(last_post_at=now)
+    return post
+
+
+def _own(post: Post, user) -> Post:
+    post = Post.objects.select_for_update().select_related("thread").get(pk=post.pk)
+    if post.author_id is None or post.author_id != user.pk:
+        raise PermissionDenied("Only the author may change a post.")
+    return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, user, body: str, title: str | None = None) -> Post:
+    """The author edits their post (and, for a thread's first post, its title)."""
+    post = _own(post, user)
+    if post.is_deleted:
+        raise PermissionDenied("A deleted post cannot be edited.")
+    post.body = body
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "edited_at"])
+    if title is not None and title.strip():
+        Thread.objects.filter(pk=post.thread_id).update(title=title.strip())
+    return post
+
+
+@transaction.atomic
+def post_delete(*, post: Post, user) -> Post:
+    """The author deletes their post: it keeps its place in the thread, without its
+    words. When a thread has nothing left but deleted posts, it goes too."""
+    post = _own(post, user)
+    post.deleted_at = timezone.now()
+    post.body = ""
+    post.save(update_fields=["deleted_at", "body"])
+    if not Post.objects.filter(thread_id=post.thread_id, deleted_at__isnull=True).exists():
+        Thread.objects.filter(pk=post.thread_id).delete()
+    return post
+
+
+@transaction.atomic
+def post_set_hidden(*, post: Post, moderator, hidden: bool) -> Post:
+    """A facilitator of the community (or a coordinator) hides a post from members,
+    or shows it again."""
+    from .selectors import can_manage
+
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    community = Community.objects.prefetch_related("facilitators").get(threads__posts__pk=post.pk)
+    if not can_manage(community, moderator):
+        raise PermissionDenied("Only facilitators and coordinators may hide posts.")
+    if hidden and not post.is_hidden:
+        post.hidden_at, post.hidden_by = timezone.now(), moderator
+    elif not hidden:
+        post.hidden_at, post.hidden_by = None, None
+    post.save(update_fields=["hidden_at", "hidden_by"])
+    return post

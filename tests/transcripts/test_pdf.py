@@ -1,0 +1,118 @@
+"""PDF certificates (with their code and a QR code for the verification page) and the
+PDF transcript."""
+
+import re
+import zlib
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from communities.models import MeetingAttendance
+from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
+from tests.factories import EducatorFactory
+from trec.transcripts import pdf
+from trec.transcripts.services import (
+    certificate_issue,
+    certificate_revoke,
+    transcript_sync_for_meetings,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content: bytes) -> str:
+    """The text drawn in a PDF: every (compressed) content stream, decompressed."""
+    chunks = [content.decode("latin-1")]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        try:
+            chunks.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "\n".join(chunks)
+
+
+def earn(user, *, title="Equitable Grading", meetings=2):
+    community = CommunityFactory(title=title)
+    member = MembershipFactory(community=community, user=user)
+    attended = [MeetingFactory(community=community) for _ in range(meetings)]
+    for meeting in attended:
+        MeetingAttendance.objects.create(meeting=meeting, membership=member)
+    transcript_sync_for_meetings(meetings=attended)
+    return community
+
+
+def test_certificate_pdf_is_public_and_carries_its_code(client, educator):
+    community = earn(educator)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    response = client.get(reverse("certificates:pdf", args=[certificate.code]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert certificate.code in response["Content-Disposition"]
+    drawn = pdf_text(response.content)
+    assert certificate.code in drawn
+    assert educator.get_full_name() in drawn
+    assert "3 clock hours" in drawn
+    assert educator.email not in drawn  # nothing beyond name, hours, title and dates
+    # The QR code is drawn as filled rectangles ("re" … "f" operators).
+    assert drawn.count(" re f") > 20
+
+
+def test_revoked_certificate_pdf_says_so_and_unknown_code_is_404(client, educator):
+    community = earn(educator)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    certificate_revoke(certificate=certificate, reason="Entered in error", revoked_by=None)
+    drawn = pdf_text(client.get(reverse("certificates:pdf", args=[certificate.code])).content)
+    assert "REVOKED" in drawn
+    assert client.get(reverse("certificates:pdf", args=["ABCD-EFGH-JKLM"])).status_code == 404
+
+
+def test_certificate_page_links_to_its_pdf(client, educator):
+    community = earn(educator)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    soup = BeautifulSoup(client.get(certificate.get_absolute_url()).content, "html.parser")
+    assert soup.find("a", href=reverse("certificates:pdf", args=[certificate.code]))
+
+
+def test_transcript_pdf(client, educator):
+    earn(educator, title="Early Childhood Math Literacy “Mathpacks” ☺")
+    client.force_login(educator)
+    response = client.get(reverse("transcripts:pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    drawn = pdf_text(response.content)
+    assert "Total: 3 hours" in drawn
+    assert educator.get_full_name() in drawn
+    assert "Early Childhood Math Literacy" in drawn
+
+
+def test_transcript_pdf_is_filtered_and_own_only(client, educator):
+    earn(educator)
+    other = EducatorFactory()
+    earn(other, title="Someone else's community")
+    client.force_login(educator)
+    drawn = pdf_text(client.get(reverse("transcripts:pdf") + "?source=event").content)
+    assert "No hours yet." in drawn and "Source: Event" in drawn
+    assert "Someone else" not in pdf_text(client.get(reverse("transcripts:pdf")).content)
+    client.logout()
+    response = client.get(reverse("transcripts:pdf"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_transcript_page_links_to_the_pdfs(client, educator):
+    community = earn(educator)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    client.force_login(educator)
+    html = client.get(reverse("transcripts:transcript") + "?year=2026–2027").content.decode()
+    soup = BeautifulSoup(html, "html.parser")
+    pdf_link = soup.find("a", string=re.compile("Download PDF"))
+    assert pdf_link["href"].startswith(reverse("transcripts:pdf") + "?year=")
+    assert soup.find("a", href=reverse("certificates:pdf", args=[certificate.code]))
+
+
+def test_hours_text():
+    from decimal import Decimal
+
+    assert [pdf.hours_text(Decimal(v)) for v in ("3.00", "2.50", "0.75")] == ["3", "2.5", "0.75"]
