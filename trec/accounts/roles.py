@@ -42,6 +42,7 @@ COORDINATOR_APPS = (
     "gratitude",
     "transcripts",
     "impact",
+    "notifications",
 )
 # ...but never grant themselves superpowers over users and groups.
 COORDINATOR_EXCLUDED = {("accounts", "delete_user")}
