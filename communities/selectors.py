@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trec.accounts.roles import is_coordinator
+from trec.rosters import PersonFacts
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
 
@@ -109,7 +110,7 @@ def my_memberships(user) -> list[Membership]:
 
 
 @dataclass
-class RosterRow:
+class RosterRow(PersonFacts):
     membership: Membership
     attended: set[int] = field(default_factory=set)
     cells: list[dict] = field(default_factory=list)
@@ -117,14 +118,6 @@ class RosterRow:
     @property
     def user(self):
         return self.membership.user
-
-    @property
-    def name(self) -> str:
-        return self.user.get_full_name() or self.user.email
-
-    @property
-    def grade_bands(self) -> str:
-        return ", ".join(band.name for band in self.user.grade_bands.all())
 
 
 @dataclass

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from providers.models import Provider
+from trec.rosters import PersonFacts
 
 from . import services
 from .admin_forms import CancelForm, RegistrantsEmailForm, ReturnForm
@@ -71,7 +72,7 @@ def session_label(session: EventSession, *, short: bool = False) -> str:
 
 
 @dataclass
-class RosterRow:
+class RosterRow(PersonFacts):
     registration: Registration
     attended: set[int] = field(default_factory=set)
     cells: list[dict] = field(default_factory=list)
@@ -79,14 +80,6 @@ class RosterRow:
     @property
     def user(self):
         return self.registration.user
-
-    @property
-    def name(self) -> str:
-        return self.user.get_full_name() or self.user.email
-
-    @property
-    def grade_bands(self) -> str:
-        return ", ".join(band.name for band in self.user.grade_bands.all())
 
 
 @dataclass
