@@ -1,18 +1,67 @@
-"""CoP meeting reminders through the notifications outbox (autodiscovered by it)."""
+"""Community messages through the notifications outbox (autodiscovered by it): decisions
+on applications and reminders before meetings."""
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from trec.mail import absolute_url
-from trec.notifications.kinds import reminder_windows, when_phrase
+from trec.notifications.kinds import reminder_windows, stamp, when_phrase
 from trec.notifications.models import Notification
-from trec.notifications.registry import Outgoing, ReminderKind, Skip, register
+from trec.notifications.registry import (
+    NotificationKind,
+    Outgoing,
+    ReminderKind,
+    Skip,
+    register,
+)
 
 from .models import Meeting, Membership
+
+DECISION_SUBJECTS = {
+    Membership.Status.ACCEPTED: gettext_noop("Welcome to %(title)s"),
+    Membership.Status.WAITLISTED: gettext_noop("You are on the waiting list for %(title)s"),
+    Membership.Status.DECLINED: gettext_noop("Your application to %(title)s"),
+}
+
+
+def decision_window(membership: Membership) -> str:
+    """One message per decision: the status and when it was taken."""
+    return f"{membership.status}@{stamp(membership.decided_at)}"
+
+
+@register
+class MembershipDecision(NotificationKind):
+    """Accepted, waitlisted or declined: the educator hears each decision once."""
+
+    code = "cop_decision"
+    label = gettext_lazy("Community application decision")
+    preference = "notify_updates"
+    subject_model = "communities.Membership"
+    template = "communities/email/decision"
+
+    def subject_queryset(self):
+        return Membership.objects.select_related("community", "user")
+
+    def check(self, notification):
+        super().check(notification)
+        if notification.window != decision_window(notification.subject_obj):
+            raise Skip("The decision has changed since.")
+
+    def compose(self, notification):
+        membership = notification.subject_obj
+        community = membership.community
+        subject = _(DECISION_SUBJECTS[membership.status]) % {"title": community.title}
+        context = {
+            "user": notification.recipient,
+            "membership": membership,
+            "community": community,
+            "community_url": absolute_url(community.get_absolute_url()),
+        }
+        return Outgoing(subject, context)
 
 
 @register

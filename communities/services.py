@@ -5,9 +5,9 @@ Plain functions with keyword-only arguments, one transaction each. Decisions tha
 seats are taken under a row lock on the community, so two coordinators accepting at
 the same time can never put more people in a cohort than it has seats.
 
-E-mail: each decision e-mails the educator after the transaction commits
-(``transaction.on_commit``). When the notifications outbox (trec.notifications) is
-ready, ``_queue_decision_emails`` and ``cohort_email`` are the two places to hand over.
+E-mail: each decision goes into the notifications outbox (communities/notifications.py)
+and is sent once by the workers after commit. The cohort e-mail a facilitator writes
+is sent directly, after commit, over one connection.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import ngettext
 
 from trec.mail import absolute_url, build_message, send_messages
 from trec.transcripts import services as transcripts
@@ -165,7 +165,7 @@ def memberships_decide(
     target = DECISIONS[decision]
     community = _lock_community(community.pk)
     memberships = list(
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))  # not the users' rows
         .filter(community=community, pk__in=membership_ids, status__in=DECIDABLE)
         .exclude(status=target)
         .select_related("user")
@@ -196,28 +196,17 @@ def memberships_decide(
     return result
 
 
-DECISION_SUBJECTS = {
-    Status.ACCEPTED: gettext_noop("Welcome to %(title)s"),
-    Status.WAITLISTED: gettext_noop("You are on the waiting list for %(title)s"),
-    Status.DECLINED: gettext_noop("Your application to %(title)s"),
-}
-
-
 def _queue_decision_emails(community: Community, memberships: list[Membership]) -> None:
-    """One e-mail per changed decision, sent after commit (the outbox takes over here)."""
-    url = absolute_url(community.get_absolute_url())
-    messages = [
-        build_message(
-            to=membership.user.email,
-            subject=_(DECISION_SUBJECTS[membership.status]) % {"title": community.title},
-            template="communities/email/decision",
-            context={"community": community, "membership": membership, "community_url": url},
-        )
-        for membership in memberships
-        if membership.user.is_active and membership.user.notify_updates
-    ]
-    if messages:
-        transaction.on_commit(lambda: send_messages(messages))
+    """One outbox message per changed decision, handed to the workers on commit."""
+    from trec.notifications.services import notifications_enqueue_many
+
+    from .notifications import MembershipDecision, decision_window
+
+    notifications_enqueue_many(
+        kind=MembershipDecision.code,
+        model=Membership,
+        rows=[(m.user_id, m.pk, decision_window(m)) for m in memberships if m.user.is_active],
+    )
 
 
 def cohort_email(*, community: Community, subject: str, body: str, sender) -> int:
