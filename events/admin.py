@@ -440,13 +440,27 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(ProviderScopedAdmin):
     provider_path = "event__provider"
-    list_display = ["user", "email", "event", "status", "waitlist_position", "created_at"]
-    list_filter = ["status"]
+    list_display = [
+        "user",
+        "email",
+        "event",
+        "status",
+        "waitlist_position",
+        "created_at",
+        "completed_at",
+    ]
+    list_filter = ["status", "event__kind", ("completed_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__first_name", "user__last_name", "event__title"]
     list_select_related = ["user", "event"]
     ordering = ["-created_at"]
     raw_id_fields = ["user", "event"]
-    actions = ["approve_pending", "decline_pending", "cancel_registrations"]
+    actions = [
+        "approve_pending",
+        "decline_pending",
+        "cancel_registrations",
+        "verify_completion",
+        "undo_completion",
+    ]
     add_form = RegistrationAddForm
     readonly_on_change = [
         "user",
@@ -456,6 +470,8 @@ class RegistrationAdmin(ProviderScopedAdmin):
         "created_at",
         "confirmed_at",
         "cancelled_at",
+        "completed_at",
+        "completion_verified_by",
     ]
 
     def get_queryset(self, request):
@@ -532,6 +548,33 @@ class RegistrationAdmin(ProviderScopedAdmin):
             )
             % {"count": declined},
             messages.SUCCESS if declined else messages.WARNING,
+        )
+
+    @admin.action(
+        permissions=["change"],
+        description=gettext_lazy("Verify completion of on-demand resources (adds PD hours)"),
+    )
+    def verify_completion(self, request, queryset):
+        self._completion(request, queryset, completed=True)
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Undo verified completion"))
+    def undo_completion(self, request, queryset):
+        self._completion(request, queryset, completed=False)
+
+    def _completion(self, request, queryset, *, completed: bool) -> None:
+        changed = services.completions_verify(
+            registrations=list(queryset), verified_by=request.user, completed=completed
+        )
+        template = (
+            _("Verified %(count)d completion(s); their PD hours are on their transcripts.")
+            if completed
+            else _("Took back %(count)d completion(s) and their PD hours.")
+        )
+        self.message_user(
+            request,
+            template % {"count": changed}
+            + ("" if changed else " " + _("Only confirmed on-demand registrations count.")),
+            messages.SUCCESS if changed else messages.WARNING,
         )
 
     @admin.action(

@@ -307,6 +307,16 @@ class Registration(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # On-demand resources: the provider verifies that the educator completed it.
+    completed_at = models.DateTimeField(_("completion verified"), null=True, blank=True)
+    completion_verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

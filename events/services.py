@@ -209,6 +209,29 @@ def attendance_mark(*, event: Event, allowed, shown, checked, marked_by) -> tupl
     return len(to_add), len(to_remove)
 
 
+@transaction.atomic
+def completions_verify(*, registrations, verified_by, completed: bool = True) -> int:
+    """The provider verifies (or takes back) that educators completed an on-demand
+    resource; their transcripts follow in the same transaction. Only confirmed
+    registrations for on-demand resources count. Returns how many changed."""
+    from trec.transcripts.services import transcript_sync_for_event
+
+    rows = Registration.objects.filter(
+        pk__in=[r.pk for r in registrations],
+        event__kind=Event.Kind.ON_DEMAND,
+        status=Registration.Status.CONFIRMED,
+        completed_at__isnull=completed,
+    )
+    event_ids = set(rows.values_list("event_id", flat=True))
+    changed = rows.update(
+        completed_at=timezone.now() if completed else None,
+        completion_verified_by=verified_by if completed else None,
+    )
+    for event in Event.objects.filter(pk__in=event_ids):
+        transcript_sync_for_event(event=event)
+    return changed
+
+
 # --- Listings -----------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ class Credit(models.Model):
     class Source(models.TextChoices):
         EVENT = "event", _("Event")
         MEETING = "meeting", _("Community meeting")
+        ON_DEMAND = "on_demand", _("On-demand resource")
         MANUAL = "manual", _("Added by a coordinator")
 
     class CreditType(models.TextChoices):

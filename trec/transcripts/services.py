@@ -60,10 +60,13 @@ def _write_source(kind: str, source_ids, desired: dict[tuple[int, int], dict]) -
 def transcript_sync_for_event(*, event) -> dict:
     """The ledger rows of one event, from its sessions' attendance (events.Attendance):
     one row per educator, hours summed over the sessions they attended, capped at the
-    event's PD hours. Idempotent; safe to call after every attendance change."""
+    event's PD hours; for an on-demand resource, from verified completions. Idempotent;
+    safe to call after every attendance or completion change."""
     from events.models import Attendance, Event
 
     event = Event.objects.select_for_update().select_related("provider").get(pk=event.pk)
+    if event.kind == Event.Kind.ON_DEMAND:
+        return _sync_on_demand(event)
     minutes: dict[int, float] = defaultdict(float)
     last_day: dict[int, datetime.date] = {}
     for user_id, starts_at, ends_at in Attendance.objects.filter(session__event=event).values_list(
@@ -85,6 +88,27 @@ def transcript_sync_for_event(*, event) -> dict:
             "event_id": event.pk,
         }
     return _write_source(Credit.Source.EVENT, [event.pk], desired)
+
+
+def _sync_on_demand(event) -> dict:
+    """An on-demand resource has no sessions: a completion its provider verified earns the
+    resource's PD hours, on the day it was verified."""
+    from events.models import Registration
+
+    desired = {
+        (user_id, event.pk): {
+            "hours": event.pd_hours,
+            "earned_on": timezone.localdate(completed_at),
+            "title": event.title,
+            "provider_name": event.provider.name,
+            "event_id": event.pk,
+        }
+        for user_id, completed_at in Registration.objects.filter(
+            event=event, completed_at__isnull=False
+        ).values_list("user_id", "completed_at")
+        if event.pd_hours > 0
+    }
+    return _write_source(Credit.Source.ON_DEMAND, [event.pk], desired)
 
 
 @transaction.atomic
