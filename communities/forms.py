@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .models import Meeting
+
 
 class ApplicationForm(forms.Form):
     """One required answer per application question of the community."""
@@ -41,3 +43,39 @@ class PostForm(forms.Form):
 class ThreadForm(PostForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     field_order = ["title", "body"]
+
+
+class MeetingForm(forms.ModelForm):
+    """A facilitator schedules a meeting: date and time in the hub's time zone."""
+
+    join_url = forms.URLField(
+        label=_("Virtual join link"), required=False, assume_scheme="https", max_length=200
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "format",
+            "location",
+            "join_url",
+            "agenda",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "duration_minutes": forms.NumberInput(attrs={"min": 15, "max": 480, "step": 15}),
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"starts_at": _("Arizona time.")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("format") == "virtual" and not cleaned.get("join_url"):
+            self.add_error("join_url", _("A virtual meeting needs a join link."))
+        if cleaned.get("format") == "in_person" and not cleaned.get("location"):
+            self.add_error("location", _("Say where the group meets."))
+        return cleaned

@@ -209,6 +209,17 @@ def _queue_decision_emails(community: Community, memberships: list[Membership]) 
     )
 
 
+@transaction.atomic
+def meeting_schedule(*, community: Community, form) -> Meeting:
+    """A facilitator or coordinator adds a meeting to the community's calendar; members
+    get their reminders through the outbox like every other meeting."""
+    meeting = form.save(commit=False)
+    meeting.community = community
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
 def cohort_email(*, community: Community, subject: str, body: str, sender) -> int:
     """A facilitator or coordinator e-mails every accepted member. Returns how many."""
     members = community.memberships.filter(status=Status.ACCEPTED, user__is_active=True)

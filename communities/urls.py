@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:slug>/roster.csv", views.roster_csv, name="roster_csv"),
     path("<slug:slug>/roster/email/", views.cohort_email, name="email"),
     path("<slug:slug>/attendance/", views.attendance, name="attendance"),
+    path("<slug:slug>/meetings/new/", views.meeting_new, name="meeting_new"),
     path("<slug:slug>/board/", views.board, name="board"),
     path("<slug:slug>/board/<int:pk>/", views.thread, name="thread"),
     path("<slug:slug>/board/posts/<int:pk>/edit/", views.post_edit, name="post_edit"),

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import selectors, services
-from .forms import ApplicationForm, CohortEmailForm, PostForm, ThreadForm
+from .forms import ApplicationForm, CohortEmailForm, MeetingForm, PostForm, ThreadForm
 from .models import Community, Membership, Post, Thread
 
 Status = Membership.Status
@@ -313,6 +313,19 @@ def cohort_email(request, community):
         "communities/cohort_email.html",
         {"community": community, "form": form, "recipients": recipients},
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@manager_view
+def meeting_new(request, community):
+    """Who: as the roster. Schedule a meeting; it appears on the community page and the
+    attendance grid, and members are reminded before it."""
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_schedule(community=community, form=form)
+        messages.success(request, _("“%(title)s” is scheduled.") % {"title": meeting.title})
+        return redirect("communities:roster", slug=community.slug)
+    return render(request, "communities/meeting_form.html", {"community": community, "form": form})
 
 
 # --- Discussion board: members, facilitators and coordinators --------------------------
