@@ -94,6 +94,16 @@ class SmtpSink:
             self.received.append(item)
             self._ids[item.message_id] += 1
 
+    def wait_for(self, count: int, timeout: float = 5.0) -> int:
+        """Wait until the sink has recorded `count` messages (the server handles a
+        message's final "." on its own thread, a moment after the client wrote it)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while self.count < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.count
+
     def clear(self) -> None:
         with self._lock:
             self.received.clear()

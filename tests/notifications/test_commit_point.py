@@ -85,7 +85,7 @@ def test_killed_after_the_final_dot_the_message_is_never_sent_again(sink, remind
     with pytest.raises(WorkerKilled):
         deliver([reminder.pk])
     monkeypatch.undo()
-    assert sink.count == 1  # the server has it
+    assert sink.wait_for(1) == 1  # the server has it
     assert status_of(reminder) == "sending"
 
     # The task comes back (acks_late), the sweep runs: nothing goes out again.
