@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec.exports import csv_cell
+
 from . import selectors, services
 from .forms import ApplicationForm, CohortEmailForm, MeetingForm, PostForm, ThreadForm
 from .models import Community, Membership, Post, Thread
@@ -234,12 +236,6 @@ def attendance(request, community):
     )
 
 
-def _csv_cell(value) -> str:
-    """Text as a spreadsheet shows it; a leading = + - @ would make it a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_safe
 @manager_view
 def roster_csv(request, community):
@@ -269,17 +265,17 @@ def roster_csv(request, community):
         answers = {a.get("question"): a.get("answer", "") for a in membership.answers}
         writer.writerow(
             [
-                _csv_cell(row.name),
-                _csv_cell(user.email),
+                csv_cell(row.name),
+                csv_cell(user.email),
                 membership.get_status_display(),
                 membership.applied_at.date().isoformat(),
                 user.get_role_display(),
-                _csv_cell(user.district.name if user.district else ""),
-                _csv_cell(user.school.name if user.school else ""),
+                csv_cell(user.district.name if user.district else ""),
+                csv_cell(user.school.name if user.school else ""),
                 row.grade_bands,
                 "" if user.years_experience is None else user.years_experience,
                 len(row.attended),
-                *[_csv_cell(answers.get(question, "")) for question in community.questions],
+                *[csv_cell(answers.get(question, "")) for question in community.questions],
             ]
         )
     return response

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from providers.models import Provider
+from trec.exports import csv_cell
 from trec.rosters import PersonFacts
 
 from . import services
@@ -228,14 +229,6 @@ def roster_view(model_admin, request, object_id):
     return TemplateResponse(request, "admin/events/event/roster.html", context)
 
 
-def _csv_cell(value) -> str:
-    """Text as a spreadsheet shows it; a leading = + - @ would make it a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
 ROSTER_CSV_HEADER = [
     "name",
     "email",
@@ -263,13 +256,13 @@ def roster_csv_view(model_admin, request, object_id):
         registration, user = row.registration, row.user
         writer.writerow(
             [
-                _csv_cell(row.name),
-                _csv_cell(user.email),
+                csv_cell(row.name),
+                csv_cell(user.email),
                 registration.get_status_display(),
                 registration.waitlist_position or "",
                 user.get_role_display(),
-                _csv_cell(user.district.name if user.district else ""),
-                _csv_cell(user.school.name if user.school else ""),
+                csv_cell(user.district.name if user.district else ""),
+                csv_cell(user.school.name if user.school else ""),
                 row.grade_bands,
                 len(row.attended),
             ]

@@ -6,24 +6,10 @@ never break the file. Text is drawn as text, not markup: nothing in a post is
 interpreted.
 """
 
-import unicodedata
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-PUNCTUATION = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u2665": "",
-    }
-)
+from trec.exports import latin1
 
 # Theme colours (RGB) matching gratitude.css.
 THEME_RGB = {
@@ -34,11 +20,6 @@ THEME_RGB = {
     "saguaro": (30, 94, 47),
     "plum": (92, 45, 125),
 }
-
-
-def latin1(text: str) -> str:
-    text = unicodedata.normalize("NFC", str(text)).translate(PUNCTUATION)
-    return text.encode("latin-1", "ignore").decode("latin-1")
 
 
 def wall_pdf(*, wall, posts) -> bytes:

@@ -7,7 +7,6 @@ dashes are mapped to plain ones and anything else is dropped, so a name or a tit
 never break the file. Text is drawn as text: nothing in it is interpreted.
 """
 
-import unicodedata
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,28 +14,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-PUNCTUATION = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u00a0": " ",
-        "\u00b7": "-",
-    }
-)
+from trec.exports import latin1
+
 INK = (29, 35, 39)
 BRAND = (11, 61, 92)
 MUTED = (74, 85, 96)
 ALERT = (166, 29, 36)
-
-
-def latin1(text) -> str:
-    text = unicodedata.normalize("NFC", str(text)).translate(PUNCTUATION)
-    return text.encode("latin-1", "ignore").decode("latin-1")
 
 
 def hours_text(hours: Decimal) -> str:

@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from trec.exports import csv_cell
+
 from . import pdf, services
 from .models import Certificate, Credit
 from .selectors import transcript_for
@@ -42,11 +44,6 @@ def transcript(request):
     )
 
 
-def _csv_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @require_safe
 def transcript_csv(request):
@@ -63,8 +60,8 @@ def transcript_csv(request):
             [
                 credit.earned_on.isoformat(),
                 credit.school_year,
-                _csv_cell(credit.title),
-                _csv_cell(credit.provider_name),
+                csv_cell(credit.title),
+                csv_cell(credit.provider_name),
                 credit.get_source_kind_display(),
                 credit.get_credit_type_display(),
                 credit.hours,
