@@ -47,9 +47,16 @@ class Community(models.Model):
         CLOSED = "closed", _("Closed")
 
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(_("summary"), max_length=300)
+    summary_es = models.CharField(_("summary in Spanish"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description_es = models.TextField(
+        _("description in Spanish"),
+        blank=True,
+        help_text=_("Shown to Spanish readers when filled in; English otherwise."),
+    )
     school_year = models.CharField(
         _("school year"), max_length=9, help_text=_("For example 2023–2024.")
     )

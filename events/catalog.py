@@ -339,7 +339,10 @@ def catalog_page(*, params: QueryDict, page_number=None) -> Catalog:
 def event_is_public(event: Event) -> bool:
     """Published events are public. So are events that were published and later
     cancelled or archived: registrants, calendar files and shared links still point at
-    them, and the page says what happened. Drafts and listings under review are not."""
+    them, and the page says what happened. Drafts and listings under review are not,
+    nor are private events (a school visit on the provider's calendar)."""
+    if event.is_private:
+        return False
     if event.status == Event.Status.PUBLISHED:
         return True
     return (
@@ -487,7 +490,7 @@ def upcoming_this_month(*, limit: int = 6) -> list[Event]:
     ordering = ("next_starts_at", "title", "pk")
     # The first session not yet over is this month's, for an event with one this month.
     upcoming = with_next_session(
-        Event.objects.published().filter(pk__in=this_month.values("event_id"))
+        Event.objects.public().filter(pk__in=this_month.values("event_id"))
     ).order_by(*ordering)
     chosen = upcoming.values("pk")[:limit]
     return list(for_cards(Event.objects.filter(pk__in=chosen)).order_by(*ordering))

@@ -29,10 +29,15 @@ class EventQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Event.Status.PUBLISHED)
 
+    def public(self):
+        """Published and meant for everyone: private events (a school visit booked with
+        a provider) are published on the provider's calendar but never listed."""
+        return self.published().filter(is_private=False)
+
     def listed(self):
-        """What the public catalog shows: published, not yet over (on-demand never ends)."""
+        """What the public catalog shows: public, not yet over (on-demand never ends)."""
         now = timezone.now()
-        return self.published().filter(
+        return self.public().filter(
             Q(kind=Event.Kind.ON_DEMAND) | Q(ends_at__gte=now) | Q(ends_at__isnull=True)
         )
 
@@ -89,12 +94,27 @@ class Event(models.Model):
         verbose_name=_("provider"),
     )
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
     slug = models.SlugField(max_length=220, unique=True)
     summary = models.CharField(
         _("summary"), max_length=300, help_text=_("One or two sentences for the catalog.")
     )
+    summary_es = models.CharField(_("summary in Spanish"), max_length=300, blank=True)
     description = models.TextField(
         _("description"), blank=True, help_text=_("Markdown: headings, lists, links, emphasis.")
+    )
+    description_es = models.TextField(
+        _("description in Spanish"),
+        blank=True,
+        help_text=_("Shown to Spanish readers when filled in; English otherwise."),
+    )
+    is_private = models.BooleanField(
+        _("private"),
+        default=False,
+        help_text=_(
+            "Private events (such as a booked school visit) are never listed in the catalog; "
+            "only the provider's staff and coordinators can open them."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVENT)
     format = models.CharField(

@@ -127,7 +127,7 @@ def provider_upcoming_events(*, provider: Provider) -> QuerySet:
 def provider_on_demand_resources(*, provider: Provider) -> QuerySet:
     """The provider's published on-demand resources, by title (one query)."""
     return (
-        Event.objects.published()
+        Event.objects.public()
         .filter(provider=provider, kind=Event.Kind.ON_DEMAND)
         .defer("description", "search_vector")
         .order_by("title")

@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from trec.i18n import localized
 from trec.markdown import render_markdown
 
 register = template.Library()
@@ -22,3 +23,10 @@ def query_transform(context, **kwargs) -> str:
         else:
             query[key] = value
     return query.urlencode()
+
+
+@register.filter(name="tr")
+def tr_filter(obj, field: str) -> str:
+    """{{ event|tr:"title" }}: the Spanish version for Spanish readers when there is one
+    (``title_es``), else the English field. Chain it: {{ event|tr:"description"|markdown }}."""
+    return localized(obj, field)
