@@ -1,0 +1,146 @@
+"""The survey builder for coordinators: a survey with its sections and questions
+inline, each question's choices on its own page (linked from the inline), and actions
+to duplicate a survey for next year, add the role / grade band / district questions
+that crosstabs use, and make single-use invitation links for anonymous surveys."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Choice, Invitation, Question, Response, Section, Survey
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+    fields = ["position", "title", "title_es", "intro"]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    show_change_link = True
+    fk_name = "survey"
+    fields = [
+        ("position", "section", "kind", "required"),
+        ("text", "text_es"),
+        ("help_text", "help_text_es"),
+        ("scale_points", "scale_labels"),
+        ("min_value", "max_value", "allow_other", "max_ranked"),
+        ("show_if_question", "show_if_value", "crosstab_field"),
+    ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        survey_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name in ("section", "show_if_question"):
+            model = Section if db_field.name == "section" else Question
+            kwargs["queryset"] = model.objects.filter(survey_id=survey_id or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "anonymous", "opens_at", "closes_at", "responses", "links"]
+    list_filter = ["kind", "anonymous"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    raw_id_fields = ["event"]
+    inlines = [SectionInline, QuestionInline]
+    actions = ["duplicate_for_next_year", "add_profile_questions", "make_invitations"]
+    fieldsets = [
+        (None, {"fields": ["title", "title_es", "slug", "kind", "event", "is_feedback_template"]}),
+        (_("Who answers"), {"fields": ["anonymous", "invitation_only", "expected_respondents"]}),
+        (_("When"), {"fields": ["opens_at", "closes_at"]}),
+        (_("Texts"), {"fields": ["intro", "intro_es", "thank_you", "thank_you_es"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                submitted=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED))
+            )
+        )
+
+    @admin.display(description=_("responses"), ordering="submitted")
+    def responses(self, survey):
+        return survey.submitted
+
+    @admin.display(description=_("links"))
+    def links(self, survey):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            survey.get_absolute_url(),
+            _("Open"),
+            reverse("surveys:report", args=[survey.slug]),
+            _("Report"),
+        )
+
+    @admin.action(description=_("Duplicate for next year (questions, not responses)"))
+    def duplicate_for_next_year(self, request, queryset):
+        copies = [services.survey_duplicate(survey=survey) for survey in queryset]
+        self.message_user(
+            request,
+            ngettext("Made %(n)d copy: %(titles)s.", "Made %(n)d copies: %(titles)s.", len(copies))
+            % {"n": len(copies), "titles": ", ".join(copy.title for copy in copies)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Add role, grade band and district questions"))
+    def add_profile_questions(self, request, queryset):
+        for survey in queryset:
+            start = (
+                survey.questions.order_by("-position").values_list("position", flat=True).first()
+                or 0
+            ) + 1
+            services.profile_questions_add(survey=survey, start=start)
+        self.message_user(request, _("Questions added."), messages.SUCCESS)
+
+    @admin.action(description=_("Make 50 single-use invitation links (anonymous surveys)"))
+    def make_invitations(self, request, queryset):
+        for survey in queryset:
+            if not survey.anonymous:
+                self.message_user(
+                    request,
+                    _("%(title)s is not anonymous: identified surveys need no links.")
+                    % {"title": survey.title},
+                    messages.WARNING,
+                )
+                continue
+            services.invitations_create(survey=survey, count=50)
+        self.message_user(
+            request, _("Links made: see the invitations list to copy them."), messages.SUCCESS
+        )
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 3
+    fields = ["position", "label", "label_es", "value", "topic"]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["text", "survey", "kind", "position", "required"]
+    list_filter = ["kind", "survey"]
+    search_fields = ["text"]
+    list_select_related = ["survey"]
+    inlines = [ChoiceInline]
+    raw_id_fields = ["survey", "show_if_question", "section"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["survey", "link", "used"]
+    list_filter = ["used", "survey"]
+    list_select_related = ["survey"]
+    readonly_fields = ["token", "used"]
+
+    @admin.display(description=_("link"))
+    def link(self, invitation):
+        return invitation.get_absolute_url()

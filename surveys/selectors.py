@@ -1,0 +1,81 @@
+"""Reads the survey pages share: the plan of a survey (questions, choices, sections,
+topics) and permission-checked lookups."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from events.models import Registration, Topic
+from providers.access import provider_ids_for
+
+from .forms import SurveyPlan
+from .models import Question, Response, Survey
+
+
+def survey_plan(*, slug: str) -> SurveyPlan:
+    """The survey and everything to show and check it: 4 queries (5 with topics)."""
+    survey = get_object_or_404(Survey.objects.select_related("event"), slug=slug)
+    return plan_for(survey)
+
+
+def plan_for(survey: Survey) -> SurveyPlan:
+    questions = list(
+        survey.questions.prefetch_related("choices").order_by("section", "position", "pk")
+    )
+    questions.sort(key=lambda q: (q.position, q.pk))
+    sections = list(survey.sections.order_by("position", "pk"))
+    topics = []
+    if any(q.kind == Question.Kind.TOPIC_RANKING for q in questions):
+        topics = list(Topic.objects.order_by("name"))
+    return SurveyPlan(survey=survey, questions=questions, sections=sections, topics=topics)
+
+
+def can_view_report(user, survey: Survey) -> bool:
+    """Coordinators: every report. Provider staff: feedback surveys of their own
+    providers' events. Nobody else."""
+    if not user.is_authenticated:
+        return False
+    if user.is_coordinator:
+        return True
+    if not user.is_staff or survey.kind != Survey.Kind.FEEDBACK or survey.event is None:
+        return False
+    return survey.event.provider_id in provider_ids_for(user)
+
+
+def get_survey_for_report(*, slug: str, user) -> Survey:
+    """The survey when `user` may read its report; 404 otherwise (another provider's
+    event feedback is simply not found)."""
+    survey = get_object_or_404(Survey.objects.select_related("event__provider"), slug=slug)
+    if not can_view_report(user, survey):
+        raise Http404("No such report")
+    return survey
+
+
+def may_answer_feedback(user, survey: Survey) -> bool:
+    """Event feedback is for the event's registrants (attendees are invited)."""
+    if survey.event_id is None:
+        return True
+    return Registration.objects.filter(
+        event_id=survey.event_id, user=user, status=Registration.Status.CONFIRMED
+    ).exists()
+
+
+def submitted_response_exists(*, survey: Survey, user) -> bool:
+    if survey.anonymous or not user.is_authenticated:
+        return False
+    return Response.objects.filter(
+        survey=survey, user=user, status=Response.Status.SUBMITTED
+    ).exists()
+
+
+def draft_for(*, survey: Survey, user) -> dict:
+    """{"state": {...}, "page": n} saved by an identified respondent, or {}."""
+    if survey.anonymous or not user.is_authenticated:
+        return {}
+    draft = (
+        Response.objects.filter(survey=survey, user=user, status=Response.Status.DRAFT)
+        .values_list("draft", flat=True)
+        .first()
+    )
+    return draft or {}

@@ -1,0 +1,352 @@
+"""Taking a survey (one page per section, Next/Back on the server, save and resume),
+the thank-you page, reports with crosstabs, the CSV export, the gap report, and
+attaching feedback to an event. Who may see what is stated on each view."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from events.models import Event
+from providers.access import provider_ids_for
+from trec.exports import csv_cell
+
+from . import reports, selectors, services
+from .forms import GapsForm, SurveyForm, initial_from_state
+from .models import Invitation, Survey
+
+ACTIONS = {"next", "back", "save", "submit"}
+SESSION_STATE = "survey-state-{pk}"
+SESSION_DONE = "surveys-done"
+
+
+def _session_done(request) -> set[int]:
+    return set(request.session.get(SESSION_DONE, []))
+
+
+class _Store:
+    """Answers so far: on the draft row for identified surveys, in the session for
+    anonymous ones (never on a response row until the whole response is submitted)."""
+
+    def __init__(self, request, survey: Survey):
+        self.request, self.survey = request, survey
+        self.identified = not survey.anonymous
+        if self.identified:
+            saved = selectors.draft_for(survey=survey, user=request.user)
+        else:
+            saved = request.session.get(SESSION_STATE.format(pk=survey.pk), {})
+        self.state: dict[str, list[str]] = saved.get("state", {})
+        self.page: int = saved.get("page", 1)
+
+    def save(self, *, state, page) -> None:
+        self.state, self.page = state, page
+        if self.identified:
+            services.draft_save(survey=self.survey, user=self.request.user, state=state, page=page)
+        else:
+            self.request.session[SESSION_STATE.format(pk=self.survey.pk)] = {
+                "state": state,
+                "page": page,
+            }
+
+    def clear(self) -> None:
+        self.request.session.pop(SESSION_STATE.format(pk=self.survey.pk), None)
+
+
+def _gate(request, plan, token: str):
+    """A response (page) when this person may not answer now, else None."""
+    survey = plan.survey
+    state = survey.state()
+    if state != "open":
+        return render(
+            request, "surveys/unavailable.html", {"survey": survey, "reason": state}, status=200
+        )
+    if not survey.anonymous and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if (
+        survey.event_id
+        and not survey.anonymous
+        and not selectors.may_answer_feedback(request.user, survey)
+    ):
+        return render(
+            request,
+            "surveys/unavailable.html",
+            {"survey": survey, "reason": "not_invited"},
+            status=403,
+        )
+    if survey.invitation_only:
+        invitation = Invitation.objects.filter(survey=survey, token=token).first()
+        if invitation is None:
+            return render(
+                request,
+                "surveys/unavailable.html",
+                {"survey": survey, "reason": "invitation"},
+                status=403,
+            )
+        if invitation.used:
+            return render(request, "surveys/already.html", {"survey": survey})
+    if selectors.submitted_response_exists(survey=survey, user=request.user) or (
+        survey.anonymous and not survey.invitation_only and survey.pk in _session_done(request)
+    ):
+        return render(request, "surveys/already.html", {"survey": survey})
+    return None
+
+
+def _page_url(survey: Survey, page: int, token: str) -> str:
+    url = reverse("surveys:take", args=[survey.slug]) + f"?page={page}"
+    return url + (f"&t={token}" if token else "")
+
+
+def _next_page(plan, data, page: int, step: int) -> int:
+    """The next page in `step` direction that shows at least one question."""
+    number = page + step
+    while 1 <= number <= len(plan.pages):
+        if plan.shown_on(plan.pages[number - 1], data):
+            return number
+        number += step
+    return page
+
+
+def _render_page(request, plan, form, page_number: int, token: str, data=None):
+    page = plan.pages[page_number - 1]
+    data = form.data if form.is_bound else (data if data is not None else MultiValueDict())
+    is_last = _next_page(plan, data, page_number, 1)
+    context = {
+        "survey": plan.survey,
+        "plan": plan,
+        "form": form,
+        "page": page,
+        "page_count": len(plan.pages),
+        "is_first": page_number == 1,
+        "is_last": is_last == page_number,
+        "token": token,
+        "questions": [(q, form.bound_fields_for(q)) for q in form.questions],
+        "can_save": not plan.survey.anonymous,
+    }
+    return render(request, "surveys/take.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def take(request, slug):
+    """Who: everyone for open anonymous surveys (invitation-only ones: holders of an
+    unused link); signed-in people for identified surveys (event feedback: the event's
+    registrants). Closed or not-yet-open surveys say so. One page per section; POST
+    "next"/"back"/"save"/"submit". Nothing is stored as a response until the whole
+    response is valid; a second submission stores nothing."""
+    plan = selectors.survey_plan(slug=slug)
+    survey = plan.survey
+    token = (request.POST.get("t") or request.GET.get("t") or "")[:64]
+    blocked = _gate(request, plan, token)
+    if blocked is not None:
+        return blocked
+    store = _Store(request, survey)
+    if not plan.pages or not plan.questions:
+        raise Http404("This survey has no questions yet.")
+
+    if request.method != "POST":
+        try:
+            number = int(request.GET.get("page") or store.page)
+        except ValueError:
+            number = 1
+        number = min(max(number, 1), len(plan.pages))
+        state = MultiValueDict(store.state)
+        questions = plan.shown_on(plan.pages[number - 1], state)
+        form = SurveyForm(
+            plan=plan,
+            questions=questions,
+            initial=initial_from_state(plan, questions, store.state),
+        )
+        return _render_page(request, plan, form, number, token, data=state)
+
+    action = request.POST.get("action", "submit")
+    if action not in ACTIONS:
+        action = "submit"
+    try:
+        number = min(max(int(request.POST.get("page", "1")), 1), len(plan.pages))
+    except ValueError:
+        number = 1
+    page = plan.pages[number - 1]
+    page_keys = {name for q in page.questions for name in plan.field_names(q)}
+    posted = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key in page_keys or key.startswith("q")
+    }
+    merged = {k: v for k, v in store.state.items() if k not in page_keys} | posted
+    data = MultiValueDict(merged)
+    form = SurveyForm(plan=plan, questions=plan.shown_on(page, data), data=data)
+
+    if action == "back":
+        clean_state = {k: v for k, v in merged.items() if not plan.unknown_keys([k])}
+        previous = _next_page(plan, data, number, -1)
+        store.save(state=clean_state, page=previous)
+        return redirect(_page_url(survey, previous, token))
+    if not form.is_valid():
+        return _render_page(request, plan, form, number, token)
+    if action == "save" and not survey.anonymous:
+        store.save(state=merged, page=number)
+        messages.success(
+            request, _("Your answers are saved. Come back to this page any time to finish.")
+        )
+        return redirect(_page_url(survey, number, token))
+    following = _next_page(plan, data, number, 1)
+    if following != number:  # not the last page yet: on to the next one
+        store.save(state=merged, page=following)
+        return redirect(_page_url(survey, following, token))
+
+    # Submit: check every page once more (answers on earlier pages may have been
+    # changed since), then store the whole response in one transaction.
+    shown = [q for p in plan.pages for q in plan.shown_on(p, data)]
+    whole = SurveyForm(plan=plan, questions=shown, data=data)
+    if not whole.is_valid():
+        first_bad = min(
+            (
+                plan.page_of[q.pk]
+                for q in shown
+                if any(n in whole.errors for n in plan.form_field_names(q))
+            ),
+            default=number,
+        )
+        if first_bad != number:
+            store.save(state=merged, page=first_bad)
+            bad_questions = plan.shown_on(plan.pages[first_bad - 1], data)
+            form = SurveyForm(plan=plan, questions=bad_questions, data=data)
+            form.is_valid()
+            return _render_page(request, plan, form, first_bad, token)
+        return _render_page(request, plan, whole, number, token)
+    try:
+        services.response_submit(
+            survey=survey,
+            user=request.user,
+            answers=whole.answers(),
+            crosstab_values=whole.crosstab_values(),
+            invitation_token=token,
+        )
+    except services.SurveyClosed:
+        return render(request, "surveys/unavailable.html", {"survey": survey, "reason": "closed"})
+    except services.InvitationInvalid:
+        return render(
+            request,
+            "surveys/unavailable.html",
+            {"survey": survey, "reason": "invitation"},
+            status=403,
+        )
+    except services.AlreadyAnswered:
+        return render(request, "surveys/already.html", {"survey": survey})
+    store.clear()
+    if survey.anonymous:
+        request.session[SESSION_DONE] = sorted(_session_done(request) | {survey.pk})
+    return redirect("surveys:thanks", slug=survey.slug)
+
+
+@require_safe
+def thanks(request, slug):
+    """Who: everyone. The survey's thank-you message."""
+    survey = get_object_or_404(Survey, slug=slug)
+    return render(request, "surveys/thanks.html", {"survey": survey})
+
+
+def _report_access(request, slug):
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    return selectors.get_survey_for_report(slug=slug, user=request.user), None
+
+
+@require_safe
+def report(request, slug):
+    """Who: coordinators; provider staff for feedback surveys of their own providers'
+    events; anonymous → sign in; everyone else 404. Counts, percentages, means, % agree,
+    SVG charts with tables, free text; ``?by=role|grade_band|district`` adds crosstabs.
+    Queries: fixed whatever the number of questions and responses."""
+    survey, redirect_response = _report_access(request, slug)
+    if redirect_response:
+        return redirect_response
+    plan = selectors.plan_for(survey)
+    by = request.GET.get("by", "")
+    if by not in reports.CROSSTAB_FIELDS:
+        by = ""
+    data = reports.survey_report(survey=survey, questions=plan.questions, by=by)
+    crosstab_options = [
+        ("", _("No crosstab")),
+        ("role", _("Role")),
+        ("grade_band", _("Grade band")),
+        ("district", _("District")),
+    ]
+    return render(
+        request,
+        "surveys/report.html",
+        {
+            "survey": survey,
+            "report": data,
+            "by": by,
+            "by_label": dict(crosstab_options)[by],
+            "crosstab_options": crosstab_options,
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_safe
+def report_csv(request, slug):
+    """Who: as the report. Every submitted response, one row each, UTF-8 CSV; text that
+    a spreadsheet would run as a formula is neutralised."""
+    survey, redirect_response = _report_access(request, slug)
+    if redirect_response:
+        return redirect_response
+    plan = selectors.plan_for(survey)
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"
+        for row in reports.csv_rows(survey=survey, questions=plan.questions):
+            yield writer.writerow([csv_cell(cell) for cell in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="survey-{survey.slug}.csv"'
+    return response
+
+
+@require_safe
+def gaps(request, slug):
+    """Who: coordinators (anonymous → sign in; everyone else 404); needs surveys only.
+    Demand per topic (by grade band) against the catalog's events and seats in the
+    next ``months`` (default 6), ranked by gap score. Queries: fixed."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_coordinator:
+        raise Http404("No such report")
+    survey = get_object_or_404(Survey, slug=slug, kind=Survey.Kind.NEEDS)
+    plan = selectors.plan_for(survey)
+    form = GapsForm(request.GET or None)
+    months = form.cleaned_data["months"] if form.is_bound and form.is_valid() else 6
+    if not form.is_bound:
+        form = GapsForm(initial={"months": 6})
+    data = reports.gap_report(survey=survey, questions=plan.questions, months=months)
+    return render(request, "surveys/gaps.html", {"survey": survey, "form": form, "gaps": data})
+
+
+@require_POST
+def attach_feedback(request, event_id):
+    """Who: coordinators and staff of the event's provider (others 404; anonymous →
+    sign in). Attaches the default feedback survey to the event, then back to the
+    roster."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("home"))
+    event = get_object_or_404(Event, pk=event_id)
+    ids = provider_ids_for(request.user) if request.user.is_staff else set()
+    if not (request.user.is_coordinator or (ids and event.provider_id in ids)):
+        raise Http404("No such event")
+    survey = services.feedback_survey_for_event(event=event)
+    messages.success(request, _("Feedback survey attached: %(title)s") % {"title": survey.title})
+    return redirect(reverse("admin:events_event_roster", args=[event.pk]))
