@@ -1,0 +1,33 @@
+"""The program box on the event page: links to the schedule, the resource expo and the
+Spotlight segments (with recordings and provider links once it has taken place)."""
+
+from django import template
+
+from events.models import Event, Registration
+from events.programs import can_run_check_in, expo_booths
+
+register = template.Library()
+
+
+@register.inclusion_tag("events/program/_detail_program.html", takes_context=True)
+def program_panel(context, event):
+    """Two queries, for programs only: the expo booths and the Spotlight segments."""
+    if event.kind != Event.Kind.PROGRAM:
+        return {"show": False}
+    request = context["request"]
+    page = context.get("page")
+    registration = getattr(page, "registration", None)
+    spotlight = list(
+        event.sessions.filter(featured_provider__isnull=False)
+        .select_related("featured_provider")
+        .order_by("starts_at")
+    )
+    return {
+        "show": True,
+        "event": event,
+        "booths": expo_booths(event),
+        "spotlight": spotlight,
+        "registered": registration is not None
+        and registration.status == Registration.Status.CONFIRMED,
+        "can_check_in": can_run_check_in(event=event, user=request.user),
+    }
