@@ -8,15 +8,17 @@ facets are one GROUP BY each.
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 
 from events.models import Event, Topic
+from trec.cache import cache_seconds, versioned_key
 
 from .filters import SORT_LISTINGS, SORT_NAME, ProviderFilter
-from .models import Provider
+from .models import Offering, Provider, SessionRequest
 
 ORDERINGS = {
     "": ("-is_partner", "name"),
@@ -38,7 +40,8 @@ class Facet:
 @dataclass(frozen=True)
 class Directory:
     filterset: ProviderFilter
-    providers: QuerySet  # filtered, annotated with listing_count, ordered; not evaluated
+    # filtered, annotated with listing_count, ordered; not evaluated (a list when cached)
+    providers: QuerySet | list
     kind_facets: list[Facet]
     topic_facets: list[Facet]
 
@@ -62,6 +65,10 @@ def provider_directory(data: QueryDict) -> Directory:
 
     Queries when evaluated: the providers (count + one page) and one each for the
     kind and topic facets, computed here.
+
+    With CACHED_READS["provider_directory"] set, the providers (evaluated: a list) and
+    the facets come from the cache when the same query was answered since the last
+    change to a provider, its topics or an event (trec/cache_signals.py): no query.
     """
     filterset = ProviderFilter(data, queryset=Provider.objects.all())
     providers = (
@@ -70,11 +77,21 @@ def provider_directory(data: QueryDict) -> Directory:
         .defer("description")
         .order_by(*ORDERINGS[filterset.value("sort")])
     )
+    seconds = cache_seconds("provider_directory")
+    if not seconds:
+        return Directory(
+            filterset=filterset,
+            providers=providers,
+            kind_facets=_kind_facets(filterset),
+            topic_facets=_topic_facets(filterset),
+        )
+    key = versioned_key("providers", dict(filterset.cleaned))  # every filter, and the sort
+    cached = cache.get(key)
+    if cached is None:
+        cached = (list(providers), _kind_facets(filterset), _topic_facets(filterset))
+        cache.set(key, cached, seconds)
     return Directory(
-        filterset=filterset,
-        providers=providers,
-        kind_facets=_kind_facets(filterset),
-        topic_facets=_topic_facets(filterset),
+        filterset=filterset, providers=cached[0], kind_facets=cached[1], topic_facets=cached[2]
     )
 
 
@@ -107,8 +124,12 @@ def _topic_facets(filterset: ProviderFilter) -> list[Facet]:
 
 
 def provider_for_profile(*, slug: str) -> Provider:
-    """A provider by slug, with its service area and topics (3 queries), or 404."""
-    providers = Provider.objects.prefetch_related("service_area", "topics")
+    """A provider by slug, with its service area and topics (3 queries), or 404.
+    `has_offerings` says whether it takes on-site requests (no query for offerings on
+    the profile of a provider that has none)."""
+    providers = Provider.objects.prefetch_related("service_area", "topics").annotate(
+        has_offerings=Exists(Offering.objects.active().filter(provider=OuterRef("pk")))
+    )
     return get_object_or_404(providers, slug=slug)
 
 
@@ -132,3 +153,40 @@ def provider_on_demand_resources(*, provider: Provider) -> QuerySet:
         .defer("description", "search_vector")
         .order_by("title")
     )
+
+
+# --- On-site offerings and requests ------------------------------------------------------
+
+
+def provider_offerings(*, provider: Provider) -> list:
+    """The provider's active offerings with their lengths, grade bands and areas served:
+    four queries whatever the number of offerings (one when it has none: the prefetches
+    do not run); no query at all for a profile whose `has_offerings` is False."""
+    if not getattr(provider, "has_offerings", True):
+        return []
+    offerings = list(
+        Offering.objects.active()
+        .filter(provider=provider)
+        .prefetch_related("durations", "grade_bands", "areas_served")
+        .order_by("position", "title")
+    )
+    for offering in offerings:
+        offering.provider = provider  # its request link needs the slug: no query each
+    return offerings
+
+
+def provider_for_request(*, slug: str) -> Provider:
+    """A provider that takes on-site requests (it has an active offering), or 404."""
+    providers = Provider.objects.filter(
+        Exists(Offering.objects.active().filter(provider=OuterRef("pk")))
+    ).defer("description")
+    return get_object_or_404(providers, slug=slug)
+
+
+def session_request_for_token(*, token: str) -> SessionRequest:
+    """The request a private status link points at, with its history, or 404 (two
+    queries). The token is the only key: a wrong or truncated one finds nothing."""
+    requests = SessionRequest.objects.select_related(
+        "provider", "offering", "duration", "district"
+    ).prefetch_related("updates")
+    return get_object_or_404(requests, token=token)

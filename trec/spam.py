@@ -1,0 +1,84 @@
+"""Spam defences for the hub's public forms, without third-party services.
+
+- a honeypot field people never see (bots fill every input): HONEYPOT_FIELD;
+- a signed "form shown at" stamp: a form sent faster than a person can type is a bot,
+  one older than a day is refused (reload the page);
+- a cache-based rate limit per IP address and per browser session, counted per form
+  (`scope`), so thanking colleagues never uses up a school's visit requests.
+
+Used by the gratitude wall (gratitude.spam adds its word list) and the on-site
+request form (providers).
+"""
+
+import hashlib
+import time
+
+from django.core import signing
+from django.core.cache import cache
+
+HONEYPOT_FIELD = "website"  # rendered off-screen by the template; people leave it empty
+STAMP_FIELD = "started"
+
+MIN_FILL_SECONDS = 3
+MAX_FORM_AGE_SECONDS = 60 * 60 * 24
+
+RATE_WINDOW_SECONDS = 10 * 60
+RATE_LIMIT_PER_SESSION = 5
+RATE_LIMIT_PER_IP = 20  # a whole school shares one address: more room than a session
+
+_SIGNER_SALT = "gratitude.form-started"  # kept: stamps in open gratitude forms stay valid
+
+
+def form_stamp(*, shown_at: float | None = None) -> str:
+    """A signed timestamp put in the form when it is shown (tests may pass `shown_at`)."""
+    shown = time.time() if shown_at is None else shown_at
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(str(int(shown)))
+
+
+def seconds_since_stamp(stamp: str) -> float | None:
+    """How long ago the form was shown; None for a missing, forged or stale stamp."""
+    try:
+        shown = signing.TimestampSigner(salt=_SIGNER_SALT).unsign(
+            stamp or "", max_age=MAX_FORM_AGE_SECONDS
+        )
+    except signing.BadSignature:
+        return None
+    return time.time() - int(shown)
+
+
+def _key(scope: str, kind: str, value: str) -> str:
+    digest = hashlib.sha256(value.encode()).hexdigest()[:32]  # no raw IPs in the cache
+    return f"{scope}:rate:{kind}:{digest}"
+
+
+def _hits(key: str) -> int:
+    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS)
+        return 1
+
+
+def rate_limited(
+    *,
+    scope: str,
+    ip: str,
+    session_key: str,
+    per_ip: int = RATE_LIMIT_PER_IP,
+    per_session: int = RATE_LIMIT_PER_SESSION,
+) -> bool:
+    """Count one attempt for this address and session on the form `scope`; True once
+    either is over its limit."""
+    over = False
+    if ip:
+        over |= _hits(_key(scope, "ip", ip)) > per_ip
+    if session_key:
+        over |= _hits(_key(scope, "session", session_key)) > per_session
+    return over
+
+
+def client_ip(request) -> str:
+    """The address the request came from. Behind the hub's proxy REMOTE_ADDR is the
+    client (gunicorn is configured with the proxy's forwarded-allow-ips)."""
+    return request.META.get("REMOTE_ADDR", "")
