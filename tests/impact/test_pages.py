@@ -1,0 +1,236 @@
+"""The public report, the home highlights, the coordinator dashboard and the exports,
+as a person sees them."""
+
+import csv
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.urls import reverse
+
+from events.models import Registration
+from tests.factories import DistrictFactory, EducatorFactory, RegistrationFactory
+from trec.impact import services
+from trec.impact.models import ImpactSnapshot
+from trec.impact.periods import Period
+
+from .conftest import attend
+
+pytestmark = pytest.mark.django_db
+
+
+def html(response):
+    assert response.status_code == 200, response.status_code
+    return BeautifulSoup(response.content.decode(), "html.parser")
+
+
+def compute(period):
+    snapshot = services.snapshot_get_or_create(period=period)
+    return services.snapshot_compute(snapshot_id=snapshot.pk)
+
+
+@pytest.fixture
+def report(region):
+    """The region, plus five educators from East Mesa at the webinar; 2024 and 2025
+    computed."""
+    east = DistrictFactory(name="East Mesa")
+    webinar = region["events"]["webinar"]
+    for _ in range(5):
+        registration = RegistrationFactory(
+            event=webinar, user=EducatorFactory(district=east, students_served=20)
+        )
+        attend(registration)
+    Registration.objects.update(created_at=webinar.published_at)
+    compute(Period.year(2024))
+    return compute(Period.year(2025))
+
+
+def test_public_page_shows_figures_trend_charts_and_how_we_count(report, client):
+    page = html(client.get(reverse("impact:report")))
+    assert page.h1.get_text() == "Impact report 2025"
+    headline = [li.get_text(" ", strip=True) for li in page.select(".impact-headline li")]
+    assert headline[0].startswith("8 Educators served")
+    assert "↑ up from none in 2024" in headline[0]
+    assert "Students indirectly impacted" in headline[3] and headline[3].startswith("155")
+    # Three charts, each an image with a title, each followed by its table.
+    figures = page.select("figure.impact-chart")
+    assert [f.h3.get_text() for f in figures] == [
+        "Event attendance by month",
+        "PD hours by topic",
+        "Reach by district",
+    ]
+    for figure in figures:
+        svg = figure.find("svg")
+        assert svg["role"] == "img" and svg.find("title").get_text()
+        assert figure.find("table")
+    how = page.find(id="how-heading").parent.get_text(" ", strip=True)
+    assert "Someone who attended twice, or ten times, counts once." in how
+    assert "fewer than 5" in how
+
+
+def test_trend_says_up_or_down_in_words(report, client, region):
+    # 2026 has fewer people than 2025: "down", with an arrow and a percentage.
+    compute(Period.year(2026))
+    ImpactSnapshot.objects.filter(period_start__year=2026).update(
+        data={
+            **report.data,
+            "metrics": {**report.data["metrics"], "educators_served": 6, "pd_hours": "0"},
+        }
+    )
+    page = html(client.get(reverse("impact:year", args=[2026])))
+    row = page.find(id="figure-educators_served").get_text(" ", strip=True)
+    assert "↓ down 25% from 8 in 2025" in row
+
+
+def test_public_breakdowns_hide_cells_about_fewer_than_five_people(report, client):
+    page = html(client.get(reverse("impact:report")))
+    reach = page.find("figure", attrs={"aria-labelledby": "chart-districts-caption"})
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in reach.select("tbody tr")
+    }
+    assert rows["East Mesa"] == ["5", "100"]
+    assert rows["North Unified"] == ["fewer than 5", "fewer than 5"]
+    assert rows["South Valley"] == ["fewer than 5", "fewer than 5"]
+    assert "North Unified" not in reach.find("svg").get_text()  # no bar for a small cell
+    assert "East Mesa" in reach.find("svg").get_text()
+
+
+def test_the_dashboard_shows_every_cell(report, client, coordinator):
+    client.force_login(coordinator)
+    page = html(client.get(reverse("impact:dashboard") + "?kind=year&year=2025"))
+    reach = page.find("figure", attrs={"aria-labelledby": "chart-districts-caption"})
+    rows = {
+        tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
+        for tr in reach.select("tbody tr")
+    }
+    assert rows["North Unified"] == ["2", "55"]
+    assert not page.select("td.suppressed")
+    providers = page.find(id="by-provider").parent.get_text(" ", strip=True)
+    assert "Reading Partners" in providers
+
+
+def test_public_page_reads_one_stored_snapshot_query(report, client, django_assert_num_queries):
+    """Guards against the page computing anything: one query, however many years."""
+    with django_assert_num_queries(1):
+        client.get(reverse("impact:report"))
+    for year in range(2018, 2024):
+        ImpactSnapshot.objects.create(
+            period_kind="year",
+            period_start=Period.year(year).start,
+            period_end=Period.year(year).end,
+            label=str(year),
+            computed_at=report.computed_at,
+            definitions_version=report.definitions_version,
+            data=report.data,
+        )
+    with django_assert_num_queries(1):
+        page = html(client.get(reverse("impact:year", args=[2025])))
+    assert len(page.select(".impact-years li")) == 8
+
+
+def test_no_report_yet_and_unknown_years(client, db):
+    page = html(client.get(reverse("impact:report")))
+    assert "will appear here" in page.select_one(".empty-state").get_text()
+    assert client.get(reverse("impact:year", args=[1999])).status_code == 404
+
+
+def test_home_page_shows_headline_figures(report, client):
+    page = html(client.get("/"))
+    section = page.find(id="impact").parent
+    stats = {
+        dt.get_text(): dd.get_text()
+        for dt, dd in zip(section.select("dt"), section.select("dd"), strict=True)
+    }
+    assert stats["Educators served (2025)"] == "8"
+    assert stats["PD hours earned (2025)"] == "0"
+    assert len(stats) == 4
+    assert section.find("a", href=reverse("impact:report"))
+
+
+def test_dashboard_validates_the_period(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("impact:dashboard") + "?kind=range&start=2025-03-01&end=2025-02-01"
+    )
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    assert "The last day must be on or after the first day." in page.get_text()
+    response = client.get(reverse("impact:dashboard") + "?kind=school_year&year=")
+    assert response.status_code == 400
+    assert "Enter a year" in response.content.decode()
+    page = html(client.get(reverse("impact:dashboard") + "?kind=school_year&year=2025"))
+    assert page.find(id="status-heading").get_text() == "School year 2025–26 (July to June)"
+    assert "No figures for this period yet." in page.get_text()
+    assert page.find("input", attrs={"name": "period"})["value"] == "2025-26"
+
+
+@pytest.mark.parametrize("snapshots", [1, 12])
+def test_dashboard_queries_are_fixed(
+    report, client, coordinator, django_assert_num_queries, snapshots
+):
+    for n in range(snapshots - 1):
+        compute(Period.school_year(2000 + n)) if n < 2 else ImpactSnapshot.objects.create(
+            period_kind="range",
+            period_start=Period.year(2000 + n).start,
+            period_end=Period.year(2000 + n).end,
+            label="x",
+        )
+    client.force_login(coordinator)
+    url = reverse("impact:dashboard") + "?kind=year&year=2025"
+    client.get(url)
+    # session, user, coordinator group, this period and the one before, recent snapshots
+    with django_assert_num_queries(5):
+        client.get(url)
+
+
+def test_csv_holds_every_figure_and_breakdown(report, client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("impact:csv", args=["2025"]))
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="impact-2025.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["section", "item", "measure", "value"]
+    figures = {row[1]: row[3] for row in rows if row[0] == "figure"}
+    assert figures["educators_served"] == "8"
+    assert figures["students_impacted"] == "155"
+    assert len(figures) == 24
+    assert ["by district", "North Unified", "people", "2"] in rows  # not suppressed
+    assert ["by month", "2025-04", "people", "7"] in rows
+
+
+def test_csv_cells_cannot_become_formulas(region, client, coordinator):
+    region["districts"]["north"].name = "=HYPERLINK(1)"
+    region["districts"]["north"].save()
+    compute(Period.year(2025))
+    client.force_login(coordinator)
+    text = client.get(reverse("impact:csv", args=["2025"])).content.decode("utf-8-sig")
+    assert "by district,'=HYPERLINK(1),people,2" in text
+
+
+def test_pdf_for_funders(report, client, coordinator):
+    client.force_login(coordinator)
+    response = client.get(reverse("impact:pdf", args=["2025"]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert len(response.content) > 2000
+
+
+def test_exports_need_current_figures(client, coordinator, db):
+    client.force_login(coordinator)
+    assert client.get(reverse("impact:csv", args=["2025"])).status_code == 404
+    assert client.get(reverse("impact:pdf", args=["2025-26"])).status_code == 404
+    assert client.get("/impact/2025-27.csv").status_code == 404
+
+
+def test_dashboard_shows_progress_while_a_computation_runs(report, client, coordinator):
+    ImpactSnapshot.objects.filter(pk=report.pk).update(status="running", progress=40)
+    client.force_login(coordinator)
+    page = html(client.get(reverse("impact:dashboard") + "?kind=year&year=2025"))
+    assert page.find("progress")["value"] == "40"
+    assert page.select_one(".impact-status-text").get_text() == "Computing"
+    assert "Reload this page to see progress" in page.select_one(".impact-reload").get_text()
+    # the previous figures stay readable meanwhile
+    assert page.find(id="figure-educators_served").td.get_text() == "8"
+    status = client.get(reverse("impact:status", args=[report.pk])).json()
+    assert status == {"status": "running", "status_text": "Computing", "progress": 40, "busy": True}
