@@ -7,3 +7,8 @@ class TrecConfig(AppConfig):
     name = "trec"
     label = "trec"
     verbose_name = "TREC Hub"
+
+    def ready(self):
+        from . import cache_signals
+
+        cache_signals.connect()

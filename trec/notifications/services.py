@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 import redis.exceptions
 from celery.exceptions import Retry
@@ -88,7 +87,12 @@ def notifications_dispatch(ids: Iterable[int]) -> int:
 
 def _dispatch_on_commit(ids: list[int]) -> None:
     if ids:
-        transaction.on_commit(partial(notifications_dispatch, ids), robust=True)
+        # A named function, not functools.partial: a robust hook that fails is logged
+        # by its __qualname__, which a partial lacks (the failure became a 500).
+        def dispatch_after_commit() -> None:
+            notifications_dispatch(ids)
+
+        transaction.on_commit(dispatch_after_commit, robust=True)
 
 
 # --- Writing to the outbox ----------------------------------------------------------

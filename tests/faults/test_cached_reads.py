@@ -1,0 +1,146 @@
+"""Cached reads (catalog facet counts, the provider directory): fewer queries on a hit,
+and never stale: publishing, cancelling or editing shows on the very next request."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import override_settings
+
+from events import services
+from events.models import Event
+from providers.models import Provider
+from tests import factories
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("cached_reads"),
+]
+
+CATALOG_MISS = 6  # facets aggregate, grade/topic/provider counts, the page, grade bands
+CATALOG_HIT = 2  # the page and its grade bands
+DIRECTORY_MISS = 3  # the providers (a list: no separate count) and the two facets
+DIRECTORY_HIT = 0
+
+
+@pytest.fixture
+def cached_reads():
+    with override_settings(CACHED_READS={"catalog_facets": 60, "provider_directory": 300}):
+        yield
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def facet_count(response, name: str, value: str) -> int:
+    field = soup(response).find("input", {"name": name, "value": value})
+    label = soup(response).find("label", {"for": field["id"]})
+    return int(label.find(class_="facet-count").get_text(strip=True).strip("()"))
+
+
+def total_text(response) -> str:
+    return soup(response).get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("events", [1, 30])
+def test_catalog_facets_are_counted_once_then_served_from_the_cache(
+    client, django_assert_num_queries, events
+):
+    """The four counting queries run on the first request only, for one event as for
+    thirty; the page of events is always fresh."""
+    topic = factories.TopicFactory(name="STEM")
+    for _ in range(events):
+        factories.EventFactory(kind=Event.Kind.WEBINAR, topics=[topic])
+    with django_assert_num_queries(CATALOG_MISS):
+        first = client.get("/events/", {"kind": "webinar"})
+    with django_assert_num_queries(CATALOG_HIT):
+        second = client.get("/events/", {"kind": "webinar"})
+    assert facet_count(first, "kind", "webinar") == facet_count(second, "kind", "webinar")
+    assert facet_count(second, "kind", "webinar") == events
+    # Other filters are other entries.
+    with django_assert_num_queries(CATALOG_MISS):
+        client.get("/events/", {"format": "virtual"})
+
+
+def test_catalog_counts_change_on_the_next_request_after_a_publish_or_cancel(client):
+    webinar = factories.EventFactory(kind=Event.Kind.WEBINAR)
+    assert facet_count(client.get("/events/"), "kind", "webinar") == 1
+
+    factories.EventFactory(kind=Event.Kind.WEBINAR)  # a provider's listing is published
+    assert facet_count(client.get("/events/"), "kind", "webinar") == 2
+
+    services.event_cancel(event=webinar)
+    assert facet_count(client.get("/events/"), "kind", "webinar") == 1
+
+
+def test_catalog_counts_follow_topic_changes(client):
+    stem = factories.TopicFactory(name="STEM")
+    event = factories.EventFactory()
+    page = client.get("/events/")
+    assert "STEM" not in [o.get_text() for o in soup(page).select("select[name=topic] option")]
+
+    event.topics.add(stem)
+    options = [
+        o.get_text() for o in soup(client.get("/events/")).select("select[name=topic] option")
+    ]
+    assert "STEM (1)" in options
+
+
+def test_catalog_cache_is_per_language(client):
+    factories.EventFactory(kind=Event.Kind.WEBINAR)
+    english = client.get("/events/")
+    spanish = client.get("/events/", headers={"accept-language": "es"})
+    assert soup(english).html["lang"] == "en" and soup(spanish).html["lang"] == "es"
+    assert facet_count(spanish, "kind", "webinar") == 1
+
+
+@pytest.mark.parametrize("providers", [1, 30])
+def test_directory_is_served_from_the_cache(client, django_assert_num_queries, providers):
+    for _ in range(providers):
+        factories.EventFactory(provider=factories.ProviderFactory())
+    with django_assert_num_queries(DIRECTORY_MISS):
+        first = client.get("/providers/")
+    with django_assert_num_queries(DIRECTORY_HIT):
+        second = client.get("/providers/")
+    names = [h.get_text(strip=True) for h in soup(second).select(".provider-card h3")]
+    assert len(names) == min(providers, 24)
+    assert names == [h.get_text(strip=True) for h in soup(first).select(".provider-card h3")]
+
+
+def test_directory_shows_a_new_or_renamed_provider_at_once(client):
+    provider = factories.ProviderFactory(name="Ben's Bells Project")
+
+    def names():
+        cards = soup(client.get("/providers/")).select(".provider-card h3")
+        return [h.get_text(strip=True) for h in cards]
+
+    assert names() == ["Ben's Bells Project"]
+
+    factories.ProviderFactory(name="Arizona Science Center")
+    assert sorted(names()) == ["Arizona Science Center", "Ben's Bells Project"]
+
+    provider.name = "Ben’s Bells"
+    provider.save()
+    assert "Ben’s Bells" in names()
+
+
+def test_directory_listing_counts_follow_new_events(client):
+    provider = factories.ProviderFactory(name="Ben's Bells Project")
+    factories.EventFactory(provider=provider)
+    first = total_text(client.get("/providers/"))
+    factories.EventFactory(provider=provider)
+    second = total_text(client.get("/providers/"))
+    assert first != second
+
+
+def test_directory_filters_are_cached_apart(client):
+    factories.ProviderFactory(name="Ben's Bells Project", kind=Provider.Kind.NONPROFIT)
+    factories.ProviderFactory(name="University Early Learning Lab", kind=Provider.Kind.UNIVERSITY)
+
+    def names(**params):
+        cards = soup(client.get("/providers/", params)).select(".provider-card h3")
+        return sorted(h.get_text(strip=True) for h in cards)
+
+    assert names() == ["Ben's Bells Project", "University Early Learning Lab"]
+    assert names(kind="university") == ["University Early Learning Lab"]
+    assert names(kind="nonprofit") == ["Ben's Bells Project"]
+    assert names(q="bells") == ["Ben's Bells Project"]
