@@ -3,6 +3,7 @@ attendance happen on the community's roster page (linked from each community).""
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,9 @@ class MeetingInline(admin.StackedInline):
         ("format", "location", "join_url"),
         "agenda",
     ]
+    formfield_overrides = {  # Django 6's default scheme; silences its deprecation warning
+        models.URLField: {"assume_scheme": "https"},
+    }
 
 
 @admin.register(Community)

@@ -1,0 +1,340 @@
+"""/me/data/: an educator downloads everything the hub holds about them (JSON, CSV) and
+can delete their account. Deletion removes personal data and keeps the anonymous counts
+the impact report adds up (registrations, attendance, hours, members)."""
+
+import csv
+import datetime
+import io
+import itertools
+import json
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from bs4 import BeautifulSoup
+from django.db.models import Count, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.models import MeetingAttendance, Membership, Thread
+from communities.models import Post as DiscussionPost
+from events.models import Attendance, Registration, SavedEvent
+from events.services import event_saved
+from gratitude.models import Post as GratitudePost
+from surveys.models import Answer
+from surveys.models import Response as SurveyResponse
+from tests import factories
+from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
+from tests.gratitude.conftest import make_wall
+from trec.accounts.models import User
+from trec.notifications.models import Notification
+from trec.transcripts.models import Certificate, Credit
+
+BATCH = itertools.count()
+
+
+def build_history(person, *, events: int = 1):
+    """Registrations with attendance and credits, a community with a post, a gratitude
+    post, a saved event, a certificate, a pending and a sent message."""
+    today = timezone.localdate()
+    batch = next(BATCH)
+    for n in range(events):
+        event = factories.EventFactory(
+            title=f"Past workshop {person.pk}-{batch}-{n}",
+            sessions=[(factories.in_days(-10 - n), factories.in_days(-10 - n, hour=18))],
+        )
+        registration = factories.RegistrationFactory(event=event, user=person)
+        Attendance.objects.create(registration=registration, session=event.sessions.get())
+        Credit.objects.create(
+            user=person,
+            source_kind=Credit.Source.EVENT,
+            source_id=registration.pk,
+            event=event,
+            title=event.title,
+            provider_name=event.provider.name,
+            hours=Decimal("2.00"),
+            earned_on=today - datetime.timedelta(days=10 + n),
+        )
+        SavedEvent.objects.create(user=person, event=event)
+        event_saved(event=event)
+    community = CommunityFactory(title=f"Circle {person.pk}-{batch}")
+    membership = MembershipFactory(
+        community=community,
+        user=person,
+        answers=[{"question": "What do you hope to learn?", "answer": "My secret plans"}],
+    )
+    meeting = MeetingFactory(community=community)
+    MeetingAttendance.objects.create(meeting=meeting, membership=membership)
+    thread = Thread.objects.create(community=community, title="Hello all", author=person)
+    DiscussionPost.objects.create(thread=thread, author=person, body="My first words here.")
+    wall = make_wall(slug=f"wall-{person.pk}-{batch}")
+    GratitudePost.objects.create(
+        wall=wall,
+        message="Thank you, Ms. Rivera!",
+        recipient_name="Ms. Rivera",
+        author_name=person.get_full_name(),
+        author=person,
+        status=GratitudePost.Status.APPROVED,
+    )
+    Certificate.objects.create(
+        user=person,
+        kind=Certificate.Kind.YEAR,
+        subject_key=f"2026-2027-{batch}",
+        recipient_name=person.get_full_name(),
+        title="PD hours",
+        hours=Decimal("2.00"),
+        first_date=today,
+        last_date=today,
+    )
+    registration = Registration.objects.filter(user=person).first()
+    Notification.objects.create(
+        recipient=person, kind="registration_confirmed", subject=registration, window=f"a{batch}"
+    )
+    Notification.objects.create(
+        recipient=person,
+        kind="registration_confirmed",
+        subject=registration,
+        window=f"b{batch}",
+        status=Notification.Status.SENT,
+    )
+    SocialAccount.objects.create(user=person, provider="google", uid=f"uid-{person.pk}-{batch}")
+    question = factories.QuestionFactory(
+        survey=factories.SurveyFactory(title=f"Needs survey {batch}"),
+        kind="long_text",
+        text="What PD do you need?",
+    )
+    response = SurveyResponse.objects.create(
+        survey=question.survey,
+        user=person,
+        status=SurveyResponse.Status.SUBMITTED,
+        submitted_on=today,
+        role=person.role,
+    )
+    Answer.objects.create(response=response, question=question, text="More early literacy.")
+    SurveyResponse.objects.create(
+        survey=factories.SurveyFactory(title=f"Feedback {batch}"),
+        user=person,
+        draft={"q1": "half-written thoughts"},
+    )
+    return {"community": community, "thread": thread, "wall": wall}
+
+
+@pytest.fixture
+def person(db):
+    return factories.EducatorFactory(
+        first_name="Dana", last_name="Whitehorse", email="dana.whitehorse@example.org"
+    )
+
+
+# --- The page and the downloads -------------------------------------------------------
+
+
+def test_the_page_offers_both_downloads_and_deletion(client, person):
+    client.force_login(person)
+    page = BeautifulSoup(client.get(reverse("accounts:my_data")).content, "html.parser")
+    assert len(page.find_all("h1")) == 1
+    links = {a["href"] for a in page.select("main a")}
+    assert {
+        reverse("accounts:my_data_json"),
+        reverse("accounts:my_data_csv"),
+        reverse("accounts:delete_account"),
+    } <= links
+    me = BeautifulSoup(client.get(reverse("accounts:me")).content, "html.parser")
+    assert me.find("a", href=reverse("accounts:my_data"))
+
+
+def test_the_json_download_holds_everything_about_them_and_nothing_else(client, person):
+    build_history(person, events=2)
+    other = factories.EducatorFactory(first_name="Other", last_name="Person")
+    build_history(other)
+    client.force_login(person)
+    response = client.get(reverse("accounts:my_data_json"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["profile"]["email"] == "dana.whitehorse@example.org"
+    assert data["profile"]["last_name"] == "Whitehorse"
+    assert data["profile"]["district"] == person.district.name
+    assert len(data["registrations"]) == 2
+    assert all(item["sessions_attended"] for item in data["registrations"])
+    assert sum(Decimal(c["hours"]) for c in data["transcript_credits"]) == Decimal("4.00")
+    assert data["community_memberships"][0]["answers"].endswith("My secret plans")
+    assert data["community_memberships"][0]["meetings_attended"]
+    assert data["discussion_posts"][0]["message"] == "My first words here."
+    assert data["gratitude_posts"][0]["to"] == "Ms. Rivera"
+    assert len(data["saved_events"]) == 2
+    assert data["email_addresses"][0]["email"] == person.email
+    assert data["social_accounts"][0]["provider"] == "google"
+    assert len(data["certificates"]) == 1
+    assert len(data["notifications"]) == 2
+    assert data["survey_answers"][0]["question"] == "What PD do you need?"
+    assert data["survey_answers"][0]["answer"] == "More early literacy."
+    assert "half-written thoughts" in data["survey_drafts"][0]["saved_answers"]
+    assert "Other" not in response.content.decode()
+    assert other.email not in response.content.decode()
+
+
+def test_the_csv_download_has_the_same_data_one_value_a_row(client, person):
+    build_history(person)
+    client.force_login(person)
+    response = client.get(reverse("accounts:my_data_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["section", "record", "field", "value"]
+    cells = {(section, field): value for section, _n, field, value in rows[1:]}
+    assert cells[("profile", "email")] == person.email
+    assert cells[("registrations", "event")].startswith("Past workshop")
+    assert cells[("discussion_posts", "message")] == "My first words here."
+    assert cells[("transcript_credits", "hours")] == "2.00"
+
+
+@pytest.mark.parametrize("name", ["accounts:my_data_json", "accounts:my_data_csv"])
+def test_the_downloads_take_the_same_queries_for_little_or_much(
+    client, person, django_assert_num_queries, name
+):
+    build_history(person, events=1)
+    client.force_login(person)
+    client.get(reverse(name))  # warm the session and the content types
+    with django_assert_num_queries(QUERIES) as small:
+        client.get(reverse(name))
+    build_history(person, events=6)
+    with django_assert_num_queries(QUERIES) as big:
+        client.get(reverse(name))
+    assert len(small.captured_queries) == len(big.captured_queries)
+
+
+# session + user, the user again with district and school, grade bands, interests, then
+# one query per section (registrations and memberships each prefetch their attendance).
+QUERIES = 2 + 3 + 16
+
+
+# --- Deleting the account -------------------------------------------------------------
+
+
+def counts() -> dict:
+    return {
+        "registrations": Registration.objects.filter(status=Registration.Status.CONFIRMED).count(),
+        "attendance": Attendance.objects.count(),
+        "attendees": Attendance.objects.aggregate(n=Count("registration__user", distinct=True))[
+            "n"
+        ],
+        "hours": Credit.objects.aggregate(total=Sum("hours"))["total"],
+        "members": Membership.objects.filter(status=Membership.Status.ACCEPTED).count(),
+        "meeting_attendance": MeetingAttendance.objects.count(),
+        "discussion_posts": DiscussionPost.objects.count(),
+        "gratitude_posts": GratitudePost.objects.count(),
+        "users": User.objects.count(),
+        "survey_responses": SurveyResponse.objects.filter(
+            status=SurveyResponse.Status.SUBMITTED
+        ).count(),
+    }
+
+
+def test_deleting_the_account_needs_the_password(client, person):
+    client.force_login(person)
+    response = client.post(
+        reverse("accounts:delete_account"), {"password": "not my password", "confirm": "on"}
+    )
+    assert response.status_code == 200
+    assert BeautifulSoup(response.content, "html.parser").select(".form-errors")
+    person.refresh_from_db()
+    assert person.is_active and person.deleted_at is None
+    response = client.post(reverse("accounts:delete_account"), {"password": factories.PASSWORD})
+    assert response.status_code == 200  # the confirmation box was not ticked
+    person.refresh_from_db()
+    assert person.is_active
+
+
+def test_deletion_removes_personal_data_and_keeps_the_counts(client, person):
+    world = build_history(person, events=3)
+    others = factories.EducatorFactory()
+    build_history(others)
+    coordinator = factories.CoordinatorFactory()
+    before = counts()
+    old_token = person.calendar_token
+    other_session = type(client)()
+    other_session.force_login(person)  # signed in on another device too
+
+    client.force_login(person)
+    response = client.post(
+        reverse("accounts:delete_account"),
+        {"password": factories.PASSWORD, "confirm": "on"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert "_auth_user_id" not in client.session
+
+    # Personal data is gone.
+    tombstone = User.objects.get(pk=person.pk)
+    assert tombstone.email == f"deleted-{person.pk}@invalid"
+    assert (tombstone.first_name, tombstone.last_name) == ("", "")
+    assert tombstone.school is None and tombstone.years_experience is None
+    assert not tombstone.interests.exists()
+    assert not tombstone.has_usable_password()
+    assert not tombstone.is_active and tombstone.deleted_at is not None
+    assert tombstone.calendar_token != old_token
+    assert not SavedEvent.objects.filter(user=person).exists()
+    assert not EmailAddress.objects.filter(user=person).exists()
+    assert not SocialAccount.objects.filter(user=person).exists()
+    assert list(Notification.objects.filter(recipient=person).values_list("status", flat=True)) == [
+        Notification.Status.SENT
+    ]
+    assert Membership.objects.get(user=person).answers == []
+    assert not SurveyResponse.objects.filter(user=person, status="draft").exists()
+    post = GratitudePost.objects.get(wall=world["wall"])
+    assert (post.author, post.author_name, post.is_anonymous) == (None, "", True)
+    certificate = Certificate.objects.get(user=person)
+    assert certificate.is_revoked and "Whitehorse" not in certificate.recipient_name
+    dumped = json.dumps(list(User.objects.filter(pk=person.pk).values()), default=str)
+    assert "Dana" not in dumped and "Whitehorse" not in dumped and "dana." not in dumped
+
+    # ...and nothing about them shows anywhere.
+    assert client.get(reverse("accounts:calendar_feed", args=[old_token])).status_code == 404
+    elsewhere = other_session.get(reverse("accounts:me"))  # the other device is signed out
+    assert elsewhere.status_code == 302
+    assert elsewhere["Location"].startswith(reverse("account_login"))
+    client.force_login(coordinator)
+    thread_page = client.get(
+        reverse("communities:thread", args=[world["community"].slug, world["thread"].pk])
+    ).content.decode()
+    assert "Former member" in thread_page and "Whitehorse" not in thread_page
+    assert "My first words here." in thread_page
+    wall_page = client.get(reverse("gratitude:wall", args=[world["wall"].slug])).content.decode()
+    assert "Whitehorse" not in wall_page and "Anonymous" in wall_page
+    verify = client.get(reverse("certificates:verify", args=[certificate.code])).content.decode()
+    assert "Whitehorse" not in verify
+
+    # The counts the impact report adds up have not moved.
+    assert counts() == before
+
+    # They cannot sign in any more, and the address is free to sign up again.
+    client.logout()
+    login = client.post(
+        reverse("account_login"),
+        {"login": "dana.whitehorse@example.org", "password": factories.PASSWORD},
+    )
+    assert login.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_back_office_accounts_are_closed_by_a_coordinator(client, db):
+    staff = factories.ProviderStaffFactory()
+    client.force_login(staff)
+    page = client.get(reverse("accounts:delete_account"))
+    assert page.status_code == 200
+    assert not BeautifulSoup(page.content, "html.parser").select("main form")
+    client.post(
+        reverse("accounts:delete_account"), {"password": factories.PASSWORD, "confirm": "on"}
+    )
+    staff.refresh_from_db()
+    assert staff.is_active and staff.deleted_at is None
+
+
+@pytest.mark.parametrize("name", ["accounts:my_data", "accounts:delete_account"])
+def test_the_pages_take_two_queries(client, person, django_assert_num_queries, name):
+    """The session and the user: the pages list nothing."""
+    build_history(person, events=3)
+    client.force_login(person)
+    with django_assert_num_queries(2):
+        response = client.get(reverse(name))
+    assert response.status_code == 200
