@@ -13,7 +13,8 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint format bench bench-fanout browser migrations clean
+.PHONY: install run test lint format bench bench-fanout bench-surveys bench-impact bench-burst bench-compare browser migrations messages clean \
+	drills drill-backup drill-pg-restart drill-redis drill-worker-kill
 
 install: $(STAMP)
 
@@ -58,10 +59,23 @@ format: $(STAMP)
 migrations: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Seed at scale (10,000 events, 100,000 educators, 1,000,000 registrations), the locust
+# mix against gunicorn, then the registration burst; then the fan-out bench.
 bench: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT:/15=/9); fi; \
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	@$(MAKE) --no-print-directory bench-fanout
+	@$(MAKE) --no-print-directory bench-fanout bench-surveys bench-impact
+
+# A 50,000-response survey report, and an impact snapshot over 1,000,000 registrations:
+# each seeds its own database once (kept for the next run) and prints its timings.
+bench-surveys: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench_surveys); fi; \
+	$(BIN)/python bench/surveys.py $(SURVEYS_BENCH_ARGS)
+
+bench-impact: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT); fi; \
+	$(BIN)/python bench/impact.py --reuse $(IMPACT_BENCH_ARGS)
 
 # 10,000 reminders through a real Celery worker (Redis DB 13) into an SMTP sink, then the
 # same with the worker killed half-way. Needs Postgres and Redis; FANOUT_ARGS for options.
@@ -69,6 +83,50 @@ bench-fanout: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench_fanout); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT:/15=/13); fi; \
 	$(BIN)/python bench/fanout.py $(FANOUT_ARGS)
+
+# The Spanish catalog: collect every marked string (templates, e-mails, Python) into
+# locale/es/LC_MESSAGES/django.po, then compile the django.mo committed with it.
+# tests/i18n lists what is left to translate (untranslated or fuzzy), with file:line.
+MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=staticfiles --ignore=test-artifacts \
+	--ignore=bench --ignore=tests --ignore="*.egg-info"
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext: apt-get install gettext" >&2; exit 1; }
+	$(BIN)/python manage.py makemessages --locale=es --extension=html,txt,py --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages --locale=es $(MESSAGES_IGNORE)
+	@echo "Now translate what tests/i18n reports: TREC_TESTING=1 $(BIN)/python -m pytest tests/i18n"
+
+# Load and fault work for issue 11: see bench/README.md for what each prints and the results.
+BENCH_DB = $(if $(DATABASE_URL),$(DATABASE_URL),$(PG_DEFAULT:/trec=/trec_bench))
+BENCH_REDIS = $(if $(REDIS_URL),$(REDIS_URL),$(REDIS_DEFAULT:/15=/9))
+
+# "Registration opens": 500 educators, a 100-seat webinar, a worker and an SMTP sink.
+bench-burst: $(STAMP)
+	DATABASE_URL=$(BENCH_DB) REDIS_URL=$(BENCH_REDIS) $(BIN)/python bench/burst.py $(BURST_ARGS)
+
+# The mix once per configuration: as deployed, then without persistent connections,
+# the cached template loader and the cached reads (before/after figures).
+bench-compare: $(STAMP)
+	DATABASE_URL=$(BENCH_DB) REDIS_URL=$(BENCH_REDIS) $(BIN)/python bench/run.py --skip-seed --skip-burst --compare $(BENCH_ARGS)
+
+drills: drill-backup drill-redis drill-worker-kill drill-pg-restart
+
+# Back up, wipe, restore, compare every table's row count (its own database).
+drill-backup: $(STAMP)
+	DATABASE_URL=$(PG_DEFAULT:/trec=/trec_drill) $(BIN)/python bench/drills/backup_restore.py $(DRILL_ARGS)
+
+# Redis down: the fault tests (cache and broker pointed at a closed port).
+drill-redis: $(STAMP)
+	TREC_TESTING=1 DATABASE_URL=$(PG_DEFAULT:/trec=/trec_drill_redis) REDIS_URL=$(BENCH_REDIS) \
+	  $(BIN)/python -m pytest -q tests/faults/test_redis_down.py
+
+# Celery worker killed (SIGKILL) mid-fan-out: nothing lost, nothing sent twice.
+drill-worker-kill: $(STAMP)
+	DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench_fanout) REDIS_URL=$(REDIS_DEFAULT:/15=/13) \
+	  $(BIN)/python bench/fanout.py --reminders 2000 $(FANOUT_ARGS)
+
+# Restarts the local Postgres cluster once under load: it cuts every connection to it.
+drill-pg-restart: $(STAMP)
+	DATABASE_URL=$(BENCH_DB) REDIS_URL=$(BENCH_REDIS) $(BIN)/python bench/drills/pg_restart.py $(DRILL_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles test-artifacts bench/results

@@ -7,6 +7,8 @@ listing sends it to the coordinators for review, and a published listing stays p
 Every write that matters goes through events.services.
 """
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -26,7 +28,7 @@ from providers.models import Provider
 
 from . import admin_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
-from .models import Event, EventSession, Registration, Topic
+from .models import Event, EventSession, ExpoBooth, Registration, Topic
 from .resources import EventResource
 
 
@@ -62,22 +64,69 @@ class CollapsedRelatedFilter(admin.RelatedFieldListFilter):
     template = "admin/events/event/_collapsed_filter.html"
 
 
+class ProgramSessionInlineForm(EventSessionInlineForm):
+    """The session form with the program fields; PD hours may be left empty (0)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "pd_hours" in self.fields:
+            self.fields["pd_hours"].required = False
+
+    def clean_pd_hours(self):
+        return self.cleaned_data.get("pd_hours") or Decimal("0")
+
+
 class EventSessionInline(admin.StackedInline):
-    """Stacked, not tabular: every input keeps its own label for screen readers."""
+    """Stacked, not tabular: every input keeps its own label for screen readers. The
+    program fields (track, seats, presenters, PD hours, Spotlight) fold away."""
 
     model = EventSession
-    form = EventSessionInlineForm
-    fields = ["title", "starts_at", "ends_at", "location"]
+    form = ProgramSessionInlineForm
+    fieldsets = [
+        (None, {"fields": ["title", "starts_at", "ends_at", "location"]}),
+        (
+            gettext_lazy("Programs: track, seats, presenters, PD hours, Spotlight"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "title_es",
+                    "track",
+                    "capacity",
+                    "presenters",
+                    "pd_hours",
+                    "description",
+                    "description_es",
+                    "featured_provider",
+                    "recording_url",
+                    "provider_link",
+                ],
+            },
+        ),
+    ]
     verbose_name_plural = gettext_lazy("Sessions (none for an on-demand resource)")
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj is not None and obj.pk else 1
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ExpoBoothInline(admin.TabularInline):
+    """The providers exhibiting at a program's resource expo."""
+
+    model = ExpoBooth
+    fields = ["provider", "booth", "note", "note_es"]
+    extra = 0
+    verbose_name_plural = gettext_lazy("Resource expo (programs)")
+
 
 @admin.register(Event)
 class EventAdmin(ImportMixin, ProviderScopedAdmin):
     form = EventAdminForm
-    inlines = [EventSessionInline]
+    inlines = [EventSessionInline, ExpoBoothInline]
     resource_classes = [EventResource]
     import_template_name = "admin/events/event/import.html"
     change_form_template = "admin/events/event/change_form.html"
@@ -472,6 +521,8 @@ class RegistrationAdmin(ProviderScopedAdmin):
         "cancelled_at",
         "completed_at",
         "completion_verified_by",
+        "checked_in_at",
+        "checked_in_by",
     ]
 
     def get_queryset(self, request):

@@ -16,7 +16,15 @@ from django.utils.text import slugify
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 
-from .models import Attendance, Event, EventSession, Registration, Topic
+from .models import (
+    Attendance,
+    Event,
+    EventSession,
+    ExpoBooth,
+    Registration,
+    SessionChoice,
+    Topic,
+)
 from .search import refresh_search_vectors
 
 TOPICS = [
@@ -227,17 +235,19 @@ def seed_registrations(ctx, batch_size: int = 5000) -> None:
     )
     if not events:
         return
-    per_event = max(1, round(target / len(events) * 0.8))  # popular events take the rest
+    per_event = max(1, round(target / len(events)))
     now = timezone.now()
     created = 0
     pending: list[Registration] = []
     for event in events:
-        if created + len(pending) >= target:
+        left = target - created - len(pending)
+        if left <= 0:
             break
         rng = random.Random(f"registrations-{event.pk}")  # noqa: S311 - demo data
         want = min(len(educator_ids), max(0, int(rng.gauss(per_event, per_event / 2))))
         if event.capacity and rng.random() < 0.3:
             want = max(want, event.capacity + rng.randint(1, 8))  # a popular one: waiting list
+        want = min(want, left)  # exactly --registrations in all (when there are enough)
         for n, user_id in enumerate(rng.sample(educator_ids, k=min(want, len(educator_ids)))):
             seat = event.capacity is None or n < event.capacity
             pending.append(
@@ -286,3 +296,293 @@ def _attend_past_sessions(event_ids, now) -> None:
             Attendance.objects.bulk_create(batch, ignore_conflicts=True)
             batch = []
     Attendance.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+# --- Programs: the summit, its expo, and the Provider Spotlight webinars -----------------
+
+SUMMIT_TRACKS = [
+    ("Literacy and language", "Room 101"),
+    ("Wellness and resiliency", "Room 102"),
+    ("STEM and inclusion", "Room 103"),
+]
+SUMMIT_SESSIONS = {
+    "Literacy and language": [
+        ("Phonics that sticks in K–2", "Ana Ruiz, Literacy Connects"),
+        ("Read-alouds for multilingual learners", "Dr. Mateo Salas"),
+        ("Writing workshop in 30 minutes a day", "Grace Kim"),
+        ("Bilingual family literacy nights", "Lucía Herrera"),
+        ("Vocabulary across the content areas", "Tom Becker"),
+    ],
+    "Wellness and resiliency": [
+        ("Educator resiliency: refilling your cup", "TREC Collaborative"),
+        ("Restorative circles in the classroom", "Marcus Bell"),
+        ("Trauma-informed routines for early childhood", "Dr. Priya Nair"),
+        ("Mindful minutes with students", "Ben's Bells Project"),
+        ("Preventing burnout in your first five years", "Sara Ortiz"),
+    ],
+    "STEM and inclusion": [
+        ("Math talks that include everyone", "Elena Duarte"),
+        ("Hands-on science with what you have", "Flandrau Science Center"),
+        ("Co-teaching for inclusion", "Dr. James Whitfield"),
+        ("Coding unplugged for grades 3–8", "Code Tucson"),
+        ("Universal design for learning in practice", "Rosa Jiménez"),
+    ],
+}
+SUMMIT_SLOTS = [(9, 0), (10, 15), (11, 30), (13, 30), (14, 45)]  # 60-minute breakouts
+SPOTLIGHT_SEGMENTS = 6
+SPOTLIGHT_TITLES = [
+    "Free classroom kits and how to borrow them",
+    "Field trips that fit the standards",
+    "Coaching for new teachers",
+    "Family engagement nights, ready to run",
+    "Bilingual read-aloud library",
+    "Wellness workshops for school staff",
+]
+
+
+def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | None:
+    """One full-day summit: a keynote, 3 tracks × 5 breakouts in rooms with seats, a
+    closing session, and a resource expo. None when it already exists."""
+    if Event.objects.filter(slug=slug).exists():
+        return None
+    event = Event.objects.create(
+        provider=provider,
+        title=title,
+        slug=slug,
+        summary=(
+            "A full day of breakout sessions, a resource expo with the region's PD providers "
+            "and time with colleagues from every district."
+        ),
+        summary_es=(
+            "Un día completo de sesiones, una feria de recursos con los proveedores de la "
+            "región y tiempo con colegas de todos los distritos."
+        ),
+        description=(
+            "## The day\n\n- Opening keynote\n- Three tracks, five breakouts: choose your own "
+            "schedule\n- Resource expo at lunch\n\nBuild your schedule after you register."
+        ),
+        kind=Event.Kind.PROGRAM,
+        format=Event.Format.IN_PERSON,
+        language=Event.Language.BILINGUAL,
+        pd_hours=Decimal("6.5"),
+        capacity=150,
+        venue_name="University of Arizona Student Union Memorial Center",
+        address="1303 E. University Blvd., Tucson, AZ 85719",
+        status=Event.Status.PUBLISHED,
+        published_at=published_at,
+    )
+    sessions = [
+        EventSession(
+            event=event,
+            title="Opening keynote: Why educators stay",
+            title_es="Conferencia inaugural: Por qué los educadores se quedan",
+            starts_at=_at(day, 8, 0),
+            ends_at=_at(day, 8, 45),
+            location="Grand Ballroom",
+            track="Plenary",
+            presenters="Dr. Alicia Moreno",
+            pd_hours=Decimal("0.75"),
+        ),
+        EventSession(
+            event=event,
+            title="Lunch and resource expo",
+            starts_at=_at(day, 12, 30),
+            ends_at=_at(day, 13, 15),
+            location="Grand Ballroom",
+            track="Plenary",
+            pd_hours=Decimal("0"),
+        ),
+    ]
+    for (track, room), seats in zip(SUMMIT_TRACKS, (40, 30, 35), strict=True):
+        for (title_, presenters), (hour, minute) in zip(
+            SUMMIT_SESSIONS[track], SUMMIT_SLOTS, strict=True
+        ):
+            start = _at(day, hour, minute)
+            sessions.append(
+                EventSession(
+                    event=event,
+                    title=title_,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(minutes=60),
+                    location=room,
+                    track=track,
+                    capacity=seats,
+                    presenters=presenters,
+                    pd_hours=Decimal("1"),
+                    description=f"A hands-on breakout in the “{track}” track.",
+                )
+            )
+    EventSession.objects.bulk_create(sessions)
+    ExpoBooth.objects.bulk_create(
+        ExpoBooth(
+            event=event,
+            provider=exhibitor,
+            booth=f"Table {n}",
+            note="Take-home materials, upcoming PD dates and sign-ups.",
+            note_es="Materiales, próximas fechas de desarrollo profesional e inscripciones.",
+        )
+        for n, exhibitor in enumerate(exhibitors, start=1)
+    )
+    _sync_schedules([event.pk])
+    refresh_search_vectors(event_ids=[event.pk])
+    event.refresh_from_db(fields=["starts_at", "ends_at"])
+    return event
+
+
+def _fill_summit(event, educator_ids, rng, *, people, attended: bool) -> int:
+    """Register `people` educators, give each a schedule (one breakout per slot, seats
+    permitting) and, for a past summit, check-ins and attendance with transcript hours."""
+    from trec.transcripts.services import transcript_sync_for_event
+
+    now = timezone.now()
+    chosen_users = rng.sample(educator_ids, k=min(people, len(educator_ids)))
+    registrations = Registration.objects.bulk_create(
+        Registration(
+            event=event,
+            user_id=user_id,
+            status=Registration.Status.CONFIRMED,
+            confirmed_at=now - datetime.timedelta(days=rng.randint(5, 40)),
+            checked_in_at=(event.starts_at if attended and rng.random() < 0.95 else None),
+        )
+        for user_id in chosen_users
+    )
+    sessions = list(event.sessions.all())
+    plenary = [s for s in sessions if s.capacity is None]
+    by_slot: dict = {}
+    for session in sessions:
+        if session.capacity is not None:
+            by_slot.setdefault(session.starts_at, []).append(session)
+    taken = {session.pk: 0 for session in sessions}
+    choices, attendance = [], []
+    for registration in registrations:
+        for slot_sessions in by_slot.values():
+            options = [s for s in slot_sessions if taken[s.pk] < s.capacity]
+            if not options or rng.random() < 0.1:
+                continue
+            session = rng.choice(options)
+            taken[session.pk] += 1
+            choices.append(
+                SessionChoice(
+                    registration=registration,
+                    session=session,
+                    status=SessionChoice.Status.CONFIRMED,
+                    confirmed_at=registration.confirmed_at,
+                )
+            )
+            if attended and registration.checked_in_at and rng.random() < 0.9:
+                attendance.append(Attendance(registration=registration, session=session))
+        if attended and registration.checked_in_at:
+            attendance += [
+                Attendance(registration=registration, session=session) for session in plenary
+            ]
+    SessionChoice.objects.bulk_create(choices)
+    Attendance.objects.bulk_create(attendance, ignore_conflicts=True)
+    if attended:
+        transcript_sync_for_event(event=event)
+    return len(registrations)
+
+
+def _spotlight(*, slug, title, day, provider, featured, past: bool) -> Event | None:
+    """A Provider Spotlight webinar: 10-minute segments, each featuring one provider;
+    once it has taken place, each segment links to its recording and the provider."""
+    if Event.objects.filter(slug=slug).exists():
+        return None
+    event = Event.objects.create(
+        provider=provider,
+        title=title,
+        slug=slug,
+        summary="Ten minutes each: PD providers show what they offer educators this season.",
+        summary_es="Diez minutos cada uno: los proveedores muestran lo que ofrecen.",
+        kind=Event.Kind.PROGRAM,
+        format=Event.Format.VIRTUAL,
+        pd_hours=Decimal("1"),
+        join_url=f"https://meet.example.org/{slug}",
+        recording_url=f"https://video.example.org/{slug}" if past else "",
+        status=Event.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(days=60),
+    )
+    EventSession.objects.bulk_create(
+        EventSession(
+            event=event,
+            title=SPOTLIGHT_TITLES[n % len(SPOTLIGHT_TITLES)],
+            starts_at=_at(day, 15, 30) + datetime.timedelta(minutes=10 * n),
+            ends_at=_at(day, 15, 40) + datetime.timedelta(minutes=10 * n),
+            location="Online",
+            featured_provider=exhibitor,
+            presenters=f"{exhibitor.name} team",
+            pd_hours=Decimal("0.25"),
+            recording_url=f"https://video.example.org/{slug}#segment-{n + 1}" if past else "",
+            provider_link=f"{exhibitor.website or 'https://example.org'}/educators" if past else "",
+        )
+        for n, exhibitor in enumerate(featured)
+    )
+    _sync_schedules([event.pk])
+    refresh_search_vectors(event_ids=[event.pk])
+    event.refresh_from_db(fields=["starts_at", "ends_at"])
+    return event
+
+
+def seed_programs(ctx) -> None:
+    """The TREC Educator Summit 2027 (upcoming, registrations open, schedules being built),
+    last year's summit (taken place: check-ins, attendance, transcript hours, so the
+    impact report has summit figures), and the PD Provider Spotlight webinars."""
+    providers = list(Provider.objects.order_by("name"))
+    educator_ids = list(
+        User.objects.filter(email__endswith="@example.org").values_list("pk", flat=True)
+    )
+    if len(providers) < 2:
+        ctx.report("programs created", 0)
+        return
+    host = next((p for p in providers if p.name == "TREC Collaborative"), providers[0])
+    others = [p for p in providers if p.pk != host.pk]
+    rng = random.Random("programs")  # noqa: S311 - demo data
+    exhibitors = rng.sample(others, k=min(12, len(others)))
+    today = timezone.localdate()
+    educators = len(educator_ids)
+    created = registrations = 0
+    upcoming = _summit(
+        slug="trec-educator-summit-2027",
+        title="TREC Educator Summit 2027",
+        day=today + datetime.timedelta(days=90),
+        provider=host,
+        exhibitors=exhibitors,
+        published_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    if upcoming:
+        created += 1
+        registrations += _fill_summit(
+            upcoming, educator_ids, rng, people=min(60, educators // 3), attended=False
+        )
+    past = _summit(
+        slug="trec-educator-summit-2026",
+        title="TREC Educator Summit 2026",
+        day=today - datetime.timedelta(days=200),
+        provider=host,
+        exhibitors=rng.sample(others, k=min(12, len(others))),
+        published_at=timezone.now() - datetime.timedelta(days=300),
+    )
+    if past:
+        created += 1
+        registrations += _fill_summit(
+            past, educator_ids, rng, people=min(104, educators // 2), attended=True
+        )
+    for slug, title, days, is_past in [
+        ("pd-provider-spotlight-fall", "PD Provider Spotlight: Fall", -45, True),
+        ("pd-provider-spotlight-spring", "PD Provider Spotlight: Spring", 60, False),
+    ]:
+        spotlight = _spotlight(
+            slug=slug,
+            title=title,
+            day=today + datetime.timedelta(days=days),
+            provider=host,
+            featured=rng.sample(others, k=min(SPOTLIGHT_SEGMENTS, len(others))),
+            past=is_past,
+        )
+        if spotlight:
+            created += 1
+            if is_past:
+                registrations += _fill_summit(
+                    spotlight, educator_ids, rng, people=min(40, educators // 4), attended=True
+                )
+    ctx.report("programs created", created)
+    ctx.report("program registrations created", registrations)

@@ -257,6 +257,44 @@ class EventSession(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location = models.CharField(_("room or location"), max_length=200, blank=True)
+    # Programs (summits, conferences, series): sessions in tracks and rooms, each with
+    # its own seats, presenters and PD hours. Ordinary events leave these empty.
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    track = models.CharField(
+        _("track"), max_length=100, blank=True, help_text=_("Programs: e.g. “Early literacy”.")
+    )
+    capacity = models.PositiveIntegerField(
+        _("seats"),
+        null=True,
+        blank=True,
+        help_text=_("Programs: seats in this session. Leave blank for unlimited."),
+    )
+    presenters = models.CharField(_("presenters"), max_length=300, blank=True)
+    pd_hours = models.DecimalField(
+        _("PD hours"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Programs: hours on the transcript of everyone who attends this session."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    description_es = models.TextField(_("description in Spanish"), blank=True)
+    featured_provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="spotlight_sessions",
+        verbose_name=_("featured provider"),
+        help_text=_("Spotlight segments: the provider presenting in this session."),
+    )
+    recording_url = models.URLField(_("recording link"), blank=True)
+    provider_link = models.URLField(
+        _("provider's link"),
+        blank=True,
+        help_text=_("Spotlight: where educators follow up with the featured provider afterwards."),
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -271,6 +309,15 @@ class EventSession(models.Model):
     def __str__(self) -> str:
         label = self.title or self.event.title
         return f"{label} — {timezone.localtime(self.starts_at):%b %-d, %Y %-I:%M %p}"
+
+    def seats_left(self) -> int | None:
+        """None means unlimited; needs the `confirmed_count` annotation (programs.py)."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - getattr(self, "confirmed_count", 0), 0)
+
+    def overlaps(self, other: "EventSession") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -336,6 +383,16 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("verified by"),
+    )
+    # Programs: arrival on the day, at the check-in desk (hours come from sessions).
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
     )
 
     objects = RegistrationQuerySet.as_manager()
@@ -425,3 +482,77 @@ class OutboundClick(models.Model):
 
     def __str__(self) -> str:
         return f"Click to {self.event} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SessionChoice(models.Model):
+    """A session in an educator's personal schedule for a program: confirmed, or waiting
+    for a seat. Only a confirmed program registration holds choices; seats and the
+    waiting-list order are decided under the session's row lock
+    (events.program_services)."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("In my schedule")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="session_choices",
+        verbose_name=_("registration"),
+    )
+    session = models.ForeignKey(
+        EventSession, on_delete=models.CASCADE, related_name="choices", verbose_name=_("session")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    queue_number = models.PositiveIntegerField(_("waiting-list ticket"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "session__location"]
+        verbose_name = _("session choice")
+        verbose_name_plural = _("session choices")
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "session"], name="session_choice_once"),
+            models.UniqueConstraint(
+                fields=["session", "queue_number"],
+                condition=Q(queue_number__isnull=False),
+                name="session_choice_unique_ticket",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status"], name="session_choice_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration.user} → {self.session} ({self.get_status_display()})"
+
+
+class ExpoBooth(models.Model):
+    """A provider exhibiting at a program's resource expo, at a table or booth."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="expo_booths", verbose_name=_("event")
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.CASCADE,
+        related_name="expo_booths",
+        verbose_name=_("provider"),
+    )
+    booth = models.CharField(_("table or booth"), max_length=50, blank=True)
+    note = models.CharField(
+        _("note"), max_length=300, blank=True, help_text=_("What visitors will find there.")
+    )
+    note_es = models.CharField(_("note in Spanish"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["booth", "provider__name"]
+        verbose_name = _("expo booth")
+        verbose_name_plural = _("resource expo")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "provider"], name="expo_booth_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} at {self.event} ({self.booth})"

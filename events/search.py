@@ -1,6 +1,7 @@
 """Catalog search. On Postgres: a stored, weighted search vector (title A, summary B,
-description and provider name C) with a GIN index and ranking, plus trigram word
-similarity on titles so a typo still finds the event. On SQLite (the embedded
+description and provider name C; the Spanish title A and summary B, stemmed alike) with
+a GIN index and ranking, plus trigram word similarity on titles so a typo still finds
+the event. On SQLite (the embedded
 default) it degrades to a case-insensitive match on title, summary and provider."""
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
@@ -16,6 +17,8 @@ _REFRESH_SQL = """
 UPDATE events_event AS e SET search_vector =
     setweight(to_tsvector('english', coalesce(e.title, '')), 'A')
  || setweight(to_tsvector('english', coalesce(e.summary, '')), 'B')
+ || setweight(to_tsvector('english', coalesce(e.title_es, '')), 'A')
+ || setweight(to_tsvector('english', coalesce(e.summary_es, '')), 'B')
  || setweight(to_tsvector('english', coalesce(e.description, '') || ' ' || p.name), 'C')
 FROM providers_provider AS p
 WHERE p.id = e.provider_id
@@ -49,6 +52,7 @@ def search_events(queryset: QuerySet, text: str) -> QuerySet:
     if not postgres():
         return queryset.filter(
             Q(title__icontains=text)
+            | Q(title_es__icontains=text)
             | Q(summary__icontains=text)
             | Q(provider__name__icontains=text)
         ).annotate(rank=Value(1.0, output_field=FloatField()))

@@ -2,10 +2,10 @@
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from .models import Event, EventSession, Registration, SavedEvent
+from .models import Event, EventSession, Registration, SavedEvent, SessionChoice
 
 FEED_HISTORY = datetime.timedelta(days=60)
 
@@ -45,6 +45,10 @@ def my_feed_sessions(user):
     """Sessions for a person's private calendar feed: confirmed registrations, recent and
     upcoming, plus cancelled events so calendars can strike them through."""
     since = timezone.now() - FEED_HISTORY
+    # Programs: only the sessions in the person's schedule, once they have chosen any.
+    mine = SessionChoice.objects.filter(
+        registration__user=user, status=SessionChoice.Status.CONFIRMED
+    )
     return (
         EventSession.objects.filter(
             event__registrations__user=user,
@@ -52,6 +56,11 @@ def my_feed_sessions(user):
             ends_at__gte=since,
         )
         .filter(Q(event__status=Event.Status.PUBLISHED) | Q(event__status=Event.Status.CANCELLED))
+        .filter(
+            ~Q(event__kind=Event.Kind.PROGRAM)
+            | Exists(mine.filter(session=OuterRef("pk")))
+            | ~Exists(mine.filter(session__event=OuterRef("event")))
+        )
         .select_related("event", "event__provider")
         .order_by("starts_at")
     )

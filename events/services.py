@@ -141,6 +141,10 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "queue_number", "cancelled_at", "updated_at"])
     notifications.registration_notify(registration=registration)
+    if event.kind == Event.Kind.PROGRAM:  # free the session seats it held
+        from .program_services import choices_drop_all
+
+        choices_drop_all(registration=registration)
     promoted = _promote_waiting(event)
     notifications.registrations_promoted_notify(registrations=promoted)
     return promoted

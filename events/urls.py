@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import program_urls, views
 
 app_name = "events"
 urlpatterns = [
@@ -12,3 +12,4 @@ urlpatterns = [
     path("<slug:slug>/cancel/", views.cancel, name="cancel"),
     path("<slug:slug>/save/", views.save, name="save"),
 ]
+urlpatterns += program_urls.urlpatterns

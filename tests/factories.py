@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, EventSession, Registration, Topic
-from events.services import event_saved
+from events.services import event_saved, event_sync_schedule
 from providers.models import Provider, ProviderMembership
 from trec.accounts.models import District, GradeBand, School, User
 from trec.accounts.roles import COORDINATORS_GROUP, PROVIDER_STAFF_GROUP
@@ -174,3 +174,144 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(EducatorFactory)
     status = Registration.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+
+# --- On-site offerings and requests (providers) ---------------------------------------
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    """An active on-site offering with one 45-minute length (durations=[...] for others:
+    (label, minutes) pairs)."""
+
+    class Meta:
+        model = "providers.Offering"
+        skip_postgeneration_save = True
+
+    provider = factory.SubFactory(ProviderFactory)
+    title = factory.Sequence(lambda n: f"Educator resiliency PD {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    description = "An interactive session on stress, boundaries and recovery."
+    audience = "Teachers and counselors"
+    format = "in_person"
+    is_active = True
+
+    @factory.post_generation
+    def durations(self, create, extracted, **kwargs):
+        if create:
+            for position, (label, minutes) in enumerate(extracted or [("45-minute PD", 45)]):
+                self.durations.create(label=label, minutes=minutes, position=position)
+
+
+class SessionRequestFactory(factory.django.DjangoModelFactory):
+    """A new request from a school for an offering's first length, for two weeks ahead."""
+
+    class Meta:
+        model = "providers.SessionRequest"
+
+    offering = factory.SubFactory(OfferingFactory)
+    provider = factory.SelfAttribute("offering.provider")
+    duration = factory.LazyAttribute(lambda o: o.offering.durations.order_by("position").first())
+    school_name = factory.Sequence(lambda n: f"Saguaro Elementary {n}")
+    contact_name = "Maria Lopez"
+    contact_email = factory.Sequence(lambda n: f"principal{n}@school.example.org")
+    audience_size = 30
+    preferred_dates = factory.LazyFunction(
+        lambda: [
+            {
+                "date": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+                "time_of_day": "morning",
+            }
+        ]
+    )
+    notes = "We meet in the library."
+
+
+# --- Surveys ---------------------------------------------------------------------------
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    """An open, identified general survey with no questions (add them with QuestionFactory)."""
+
+    class Meta:
+        model = "surveys.Survey"
+
+    title = factory.Sequence(lambda n: f"Educator Survey {n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.title))
+    intro = "A few questions about your professional learning."
+    kind = "general"
+    anonymous = False
+    opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "surveys.Section"
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Part {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A Likert question; pass kind=..., and choices=["Yes", "No"] for choice questions
+    (values are the slugified labels)."""
+
+    class Meta:
+        model = "surveys.Question"
+        skip_postgeneration_save = True
+
+    survey = factory.SubFactory(SurveyFactory)
+    position = factory.Sequence(lambda n: n)
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    kind = "likert"
+    required = True
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if create and extracted:
+            from surveys.models import Choice
+
+            Choice.objects.bulk_create(
+                [
+                    Choice(question=self, position=i, label=label, value=slugify(label))
+                    for i, label in enumerate(extracted)
+                ]
+            )
+
+
+class ProgramFactory(EventFactory):
+    """A published, in-person program (a summit) without sessions: add ProgramSessions."""
+
+    title = factory.Sequence(lambda n: f"Educator Summit {n}")
+    kind = Event.Kind.PROGRAM
+    format = Event.Format.IN_PERSON
+    pd_hours = Decimal("5")
+    venue_name = "TREC Learning Center"
+
+    @factory.post_generation
+    def sessions(self, create, extracted, **kwargs):
+        if create:
+            event_saved(event=self)
+
+
+class ProgramSessionFactory(factory.django.DjangoModelFactory):
+    """One breakout of a program: an hour next week at 9 a.m. in Room 101, 1 PD hour."""
+
+    class Meta:
+        model = EventSession
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(ProgramFactory)
+    title = factory.Sequence(lambda n: f"Breakout {n}")
+    starts_at = factory.LazyFunction(lambda: in_days(7, hour=9))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
+    location = "Room 101"
+    track = "Literacy"
+    capacity = None
+    pd_hours = Decimal("1")
+
+    @factory.post_generation
+    def schedule(self, create, extracted, **kwargs):
+        if create:
+            event_sync_schedule(event=self.event)

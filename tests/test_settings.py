@@ -88,7 +88,7 @@ def test_redis_url_switches_cache_and_broker():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "trec.cache.FallbackRedisCache",  # Redis, degrading to local memory when it is down
         "redis://127.0.0.1:6379/15",
         "False",
     ]

@@ -2,11 +2,13 @@
 and a footer link to notification preferences."""
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 
 
 def absolute_url(path: str) -> str:
@@ -14,7 +16,14 @@ def absolute_url(path: str) -> str:
 
 
 def build_message(*, to: str, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
-    """Render `<template>.txt` and `<template>.html` into one two-part message."""
+    """Render `<template>.txt` and `<template>.html` into one two-part message, in the
+    recipient's language when the context names them (``user``)."""
+    language = getattr(context.get("user"), "preferred_language", None) or None
+    with translation.override(language) if language else nullcontext():
+        return _build_message(to=to, subject=subject, template=template, context=context)
+
+
+def _build_message(*, to: str, subject: str, template: str, context: dict):
     context = {
         "HUB_NAME": settings.HUB_NAME,
         "SITE_URL": settings.SITE_URL,

@@ -3,6 +3,7 @@
 from communities.selectors import open_communities
 from events.catalog import upcoming_this_month
 from gratitude.selectors import current_wall
+from trec.impact.selectors import home_highlights
 
 
 def home_sections() -> dict:
@@ -10,5 +11,5 @@ def home_sections() -> dict:
         "upcoming_events": upcoming_this_month(limit=6),
         "open_communities": open_communities(limit=4),
         "current_wall": current_wall(),
-        "impact": None,
+        "impact": home_highlights(),
     }

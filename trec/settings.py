@@ -91,11 +91,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Database unreachable: a friendly 503 with Retry-After, not a 500 (issue 11).
+    "trec.middleware_db.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "trec.accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,8 +126,9 @@ TEMPLATES = [
             ],
             # The cached loader everywhere but in local development, where
             # template edits should show up without a restart.
+            # TEMPLATE_CACHE=0 turns it off (`make bench` measures the difference).
             "loaders": TEMPLATE_LOADERS
-            if DEBUG
+            if DEBUG or not env_bool("TEMPLATE_CACHE", True)
             else [("django.template.loaders.cached.Loader", TEMPLATE_LOADERS)],
         },
     }
@@ -134,6 +138,11 @@ FORM_RENDERER = "trec.forms.HubFormRenderer"
 # --- Data -------------------------------------------------------------------
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# Persistent connections: each gunicorn thread keeps its connection for CONN_MAX_AGE
+# seconds (0 = a new connection per request), checked before reuse, so a restarted
+# Postgres costs one failed request per thread at most, then the hub reconnects by
+# itself. (Django's psycopg pool would need psycopg_pool, which the hub does not ship;
+# `make bench` compares CONN_MAX_AGE=0 with the default.)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -154,10 +163,17 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, degrading to a per-process memory cache while Redis is unreachable
+            # (trec/cache.py): pages, sign-in (allauth's rate limits use the cache) and
+            # registration keep working when Redis is down.
+            "BACKEND": "trec.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "trec",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "FALLBACK_RETRY_SECONDS": float(os.environ.get("CACHE_RETRY_SECONDS", "5")),
+            },
         }
     }
 else:
@@ -167,6 +183,15 @@ else:
 
 # Sessions live in the database, so Redis going away never signs anyone out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Cached reads, in seconds (0 = not cached). Writes bump a version key, so a change
+# shows on the next request (trec/cache_signals.py); the timeout backs that up for bulk
+# writes and for the clock. Off in tests unless a test turns them on: other tests pin
+# query counts and build their data in rolled-back transactions.
+CACHED_READS = {
+    "catalog_facets": int(os.environ.get("CATALOG_CACHE_SECONDS", "0" if TESTING else "60")),
+    "provider_directory": int(os.environ.get("DIRECTORY_CACHE_SECONDS", "0" if TESTING else "300")),
+}
 
 # --- Accounts ---------------------------------------------------------------
 
@@ -194,9 +219,16 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-# Sign-up says plainly when an address already has an account (issue 2 asks for a clear
-# error); login and password reset still never reveal whether an address exists.
+# Trade-off (issue 2 vs issue 11): sign-up says plainly when an address already has an
+# account, because issue 2 asks for a clear error there; allauth can only switch that
+# off together with its other anti-enumeration measures, so this stays False and the
+# sign-up form does leak "this address is registered" (mitigated by allauth's sign-up
+# rate limit). Login never tells the two apart ("e-mail and/or password not correct"),
+# the lockout page is per network address and says the same for everyone
+# (trec.accounts.throttle), and password reset answers the same for any address
+# (ACCOUNT_FORMS below: trec.accounts.forms.PrivateResetPasswordForm).
 ACCOUNT_PREVENT_ENUMERATION = False
+ACCOUNT_FORMS = {"reset_password": "trec.accounts.forms.PrivateResetPasswordForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
@@ -224,6 +256,8 @@ SOCIALACCOUNT_PROVIDERS = {
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # the header's language switcher remembers a year
+FORMAT_MODULE_PATH = ["trec.formats"]  # Spanish dates and numbers as written in Arizona
 TIME_ZONE = "America/Phoenix"
 USE_I18N = True
 USE_TZ = True
@@ -300,6 +334,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),
     },
+    "impact-nightly": {
+        "task": "impact.refresh_nightly",
+        "schedule": crontab(hour=2, minute=15),  # the current calendar and school years
+    },
 }
 
 # --- Notifications ----------------------------------------------------------
@@ -362,6 +400,41 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+
+# --- Security: sign-in throttling and headers (issue 11) ----------------------
+# Kept in one block; the load/fault work tunes the database pool, caching and sessions
+# elsewhere in this file.
+#
+# Sign-in throttling (trec.accounts.throttle): from one network address, the 11th
+# failed sign-in within a minute is refused, on the site and on /admin/ alike. The
+# counter is in the database so it holds (and login still works) when Redis is down.
+LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "10"))
+LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "60"))
+# Production runs behind a reverse proxy (as SECURE_PROXY_SSL_HEADER assumes) that
+# appends the client's address to X-Forwarded-For: the throttle counts that address.
+# Serving gunicorn directly to the internet? Set this to 0, or anyone can pick an address.
+LOGIN_THROTTLE_TRUST_FORWARDED_FOR = env_bool("LOGIN_THROTTLE_TRUST_FORWARDED_FOR", PRODUCTION)
+AUTHENTICATION_BACKENDS = ["trec.accounts.throttle.LoginThrottleBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "trec.accounts.throttle.LoginThrottleMiddleware",
+    "trec.middleware.PermissionsPolicyMiddleware",
+]
+# Powerful browser features the hub never uses are off for every page and frame; the
+# camera is allowed for the hub's own pages (the QR check-in page scans codes).
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "camera": "(self)",
+    "display-capture": "()",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "midi": "()",
+    "payment": "()",
+    "usb": "()",
 }
 
 LOGGING = {

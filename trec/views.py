@@ -1,4 +1,6 @@
+import datetime
 import logging
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import connection
@@ -15,6 +17,19 @@ def home(request):
     from .selectors import home_sections
 
     return render(request, "home.html", home_sections())
+
+
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 11, 25)
+
+
+def accessibility(request):
+    """Who: everyone. The accessibility statement: target, how it is tested, known
+    exceptions and how to report a barrier."""
+    context = {
+        "contact_email": parseaddr(settings.DEFAULT_FROM_EMAIL)[1],
+        "reviewed": ACCESSIBILITY_REVIEWED,
+    }
+    return render(request, "pages/accessibility.html", context)
 
 
 def _check_database() -> None:
@@ -72,6 +87,11 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors that touch the database: the database may be the problem.
     from django.template import loader
+
+    from .middleware_db import database_unavailable, is_database_outage
+
+    if is_database_outage():  # raised outside a view (e.g. saving the session)
+        return database_unavailable(request)
 
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"HUB_NAME": settings.HUB_NAME}))

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from . import throttle  # noqa: F401 - connects the sign-in throttle's receivers
         from .reference import ensure_reference_data
 
         post_migrate.connect(ensure_reference_data, sender=self)

@@ -1,3 +1,4 @@
+from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -66,3 +67,42 @@ class ProfileForm(forms.ModelForm):
         if school and not district:
             cleaned["district"] = school.district
         return cleaned
+
+
+class PrivateResetPasswordForm(ResetPasswordForm):
+    """Password reset that answers the same for any address: an unknown one gets the
+    "no account here" e-mail (allauth's EMAIL_UNKNOWN_ACCOUNTS), never a form error, so
+    the page cannot be used to find out who has an account. Sign-up still says
+    "already registered" (ACCOUNT_PREVENT_ENUMERATION is off for it; see settings)."""
+
+    def clean_email(self) -> str:
+        try:
+            return super().clean_email()
+        except forms.ValidationError as error:
+            if error.code != "unknown_email":
+                raise
+            self.users = []
+            return self.cleaned_data["email"]
+
+
+class DeleteAccountForm(forms.Form):
+    """Deleting an account asks for the password again and a typed confirmation."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and personal data will be deleted for good."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.has_usable_password() or not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return password

@@ -3,6 +3,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,7 +20,8 @@ class GradeBand(models.Model):
         verbose_name_plural = _("grade bands")
 
     def __str__(self) -> str:
-        return self.name
+        # The names are reference data marked in reference.py: shown in the reader's language.
+        return gettext(self.name)
 
 
 class District(models.Model):
@@ -163,6 +165,9 @@ class User(AbstractUser):
     )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     onboarded_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
+    # Set when the person deleted their account: the row stays, scrubbed, so the
+    # impact report's counts (registrations, hours, members) still add up.
+    deleted_at = models.DateTimeField(_("account deleted"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -179,10 +184,14 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
         return self.get_full_name() or self.email
 
     @property
     def display_name(self) -> str:
+        if self.deleted_at:
+            return str(_("Former member"))
         return self.get_full_name() or self.email.split("@")[0]
 
     @property
@@ -194,3 +203,22 @@ class User(AbstractUser):
     @property
     def needs_onboarding(self) -> bool:
         return self.onboarded_at is None
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in from one network address (trec.accounts.throttle).
+
+    Kept in the database, not the cache, so throttling holds when Redis is down.
+    Rows older than an hour are deleted as new failures come in.
+    """
+
+    ip_address = models.GenericIPAddressField(_("address"))
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+        indexes = [models.Index(fields=["ip_address", "at"], name="login_failure_ip_at")]
+
+    def __str__(self) -> str:
+        return f"{self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -6,11 +6,12 @@ permissions of models added since.
 """
 
 from django.apps import apps as global_apps
+from django.utils.translation import gettext_noop
 
 from .roles import create_all_permissions, sync_coordinators_group, sync_provider_staff_group
 
 GRADE_BANDS = [
-    ("birth-prek", "Birth–pre-K"),
+    ("birth-prek", gettext_noop("Birth–pre-K")),
     ("k-2", "K–2"),
     ("3-5", "3–5"),
     ("6-8", "6–8"),

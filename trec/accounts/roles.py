@@ -17,6 +17,17 @@ PROVIDER_STAFF_GROUP = "Provider staff"
 PROVIDER_STAFF_PERMISSIONS = {
     ("providers", "view_provider"),
     ("providers", "change_provider"),
+    ("providers", "view_offering"),
+    ("providers", "add_offering"),
+    ("providers", "change_offering"),
+    ("providers", "delete_offering"),
+    ("providers", "view_offeringduration"),
+    ("providers", "add_offeringduration"),
+    ("providers", "change_offeringduration"),
+    ("providers", "delete_offeringduration"),
+    ("providers", "view_sessionrequest"),
+    ("providers", "change_sessionrequest"),
+    ("providers", "view_requestupdate"),
     ("events", "view_topic"),
     ("events", "view_event"),
     ("events", "add_event"),
@@ -25,6 +36,11 @@ PROVIDER_STAFF_PERMISSIONS = {
     ("events", "add_eventsession"),
     ("events", "change_eventsession"),
     ("events", "delete_eventsession"),
+    # A program's resource expo (events.admin.ExpoBoothInline).
+    ("events", "view_expobooth"),
+    ("events", "add_expobooth"),
+    ("events", "change_expobooth"),
+    ("events", "delete_expobooth"),
     ("events", "view_registration"),
     ("events", "change_registration"),
     ("events", "view_attendance"),
@@ -45,7 +61,15 @@ COORDINATOR_APPS = (
     "notifications",
 )
 # ...but never grant themselves superpowers over users and groups.
-COORDINATOR_EXCLUDED = {("accounts", "delete_user")}
+COORDINATOR_EXCLUDED = {
+    ("accounts", "delete_user"),
+    # Impact snapshots are computed, never typed in: coordinators view and delete them
+    # in the back office and recompute them from /impact/dashboard/.
+    ("impact", "add_impactsnapshot"),
+    ("impact", "change_impactsnapshot"),
+    # On-site requests come from schools through the public form, never typed in.
+    ("providers", "add_sessionrequest"),
+}
 
 
 def is_coordinator(user) -> bool:

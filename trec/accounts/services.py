@@ -21,3 +21,75 @@ def calendar_token_reset(*, user: User) -> str:
     user.calendar_token = new_calendar_token()
     user.save(update_fields=["calendar_token"])
     return user.calendar_token
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> User:
+    """Delete a person's account: their personal data goes, the anonymous counts stay.
+
+    - Purely personal rows are deleted: saved events, e-mail addresses (and their
+      confirmations), social logins (and tokens), provider memberships, messages not
+      yet sent, unfinished survey drafts.
+    - The User row stays as a tombstone so registrations, attendance, PD-hour credits
+      and community memberships (what the impact report counts) keep adding up:
+      name, e-mail (``deleted-<id>@invalid``), school, experience, interests and
+      preferences are scrubbed; the password becomes unusable (which also ends every
+      session: Django checks a session against the password hash), the account
+      inactive, the calendar feed token new. Role, grade bands, district and students
+      served stay: coarse facts the impact report breaks its counts down by.
+    - Submitted survey responses stay (the survey's counts), linked to the tombstone.
+    - What they wrote for others: gratitude posts they signed become anonymous;
+      discussion posts stay, shown as by "Former member"; the answers of their
+      community applications are cleared; certificates lose the name and are revoked,
+      so the public verification page names no one.
+    """
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+    from django.utils.translation import gettext
+
+    from communities.models import Membership
+    from events.models import OutboundClick, SavedEvent
+    from gratitude.models import Post as GratitudePost
+    from providers.models import ProviderMembership
+    from surveys.models import Response as SurveyResponse
+    from trec.notifications.models import Notification
+    from trec.transcripts.models import Certificate
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    now = timezone.now()
+
+    SavedEvent.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    ProviderMembership.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).exclude(status=Notification.Status.SENT).delete()
+    SurveyResponse.objects.filter(user=user, status=SurveyResponse.Status.DRAFT).delete()
+    OutboundClick.objects.filter(user=user).update(user=None)
+
+    GratitudePost.objects.filter(author=user).update(author=None, author_name="", is_anonymous=True)
+    Membership.objects.filter(user=user).update(answers=[])
+    former = gettext("Former member")
+    Certificate.objects.filter(user=user).update(recipient_name=former)
+    Certificate.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_reason="Account deleted"
+    )
+
+    user.email = f"deleted-{user.pk}@invalid"
+    user.first_name = ""
+    user.last_name = ""
+    user.school = None
+    user.years_experience = None
+    user.interests.clear()
+    user.groups.clear()
+    user.user_permissions.clear()
+    user.preferred_language = User.Language.ENGLISH
+    user.notify_reminders = user.notify_updates = user.notify_digest = False
+    user.calendar_token = new_calendar_token()
+    user.set_unusable_password()
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.deleted_at = now
+    user.save()
+    return user

@@ -1,8 +1,14 @@
+import csv
+import json
+
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,11 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from communities.selectors import my_memberships
 from events import selectors as event_selectors
 from events.ical import build_calendar
+from trec.exports import csv_cell
 from trec.mail import absolute_url
 
 from . import services
-from .forms import ProfileForm
+from .forms import DeleteAccountForm, ProfileForm
 from .models import User
+from .selectors import personal_data, personal_data_rows
 
 
 def _safe_next(request, default: str) -> str:
@@ -104,3 +112,64 @@ def calendar_reset(request):
         ),
     )
     return redirect(reverse("accounts:me") + "#calendar")
+
+
+@login_required
+@require_GET
+def my_data(request):
+    """Who: any signed-in user, for their own data. Download it; delete the account."""
+    return render(request, "accounts/my_data.html")
+
+
+def _download_name(request, extension: str) -> str:
+    return f"trec-hub-my-data-{timezone.localdate():%Y-%m-%d}.{extension}"
+
+
+@login_required
+@require_GET
+def my_data_json(request):
+    """Who: any signed-in user, for their own data only. Everything the hub holds about
+    them as JSON (trec.accounts.selectors.personal_data)."""
+    data = personal_data(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "json")}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def my_data_csv(request):
+    """Who: any signed-in user, for their own data only. The same data as the JSON
+    download, one value a row (section, record, field, value); UTF-8 with a BOM."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(request, "csv")}"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["section", "record", "field", "value"])
+    for section, number, field, value in personal_data_rows(personal_data(user=request.user)):
+        writer.writerow([section, number, field, csv_cell(value)])
+    return response
+
+
+@login_required
+def delete_account(request):
+    """Who: any signed-in educator, for their own account (back-office accounts are
+    closed by a coordinator: the page says so and offers no form). POST deletes the
+    account after the password is confirmed, signs them out and goes home."""
+    if request.user.is_staff:
+        return render(request, "accounts/delete_account.html", {"form": None})
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Your account has been deleted. Thank you for learning with us."),
+        )
+        return redirect("home")
+    return render(request, "accounts/delete_account.html", {"form": form})

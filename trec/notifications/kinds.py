@@ -163,6 +163,12 @@ class RegistrationKind(NotificationKind):
                 context["sessions"], name=event.title, include_join_links=True
             )
             attachments.append((f"{event.slug}.ics", calendar, "text/calendar"))
+        if self.status == Registration.Status.CONFIRMED:  # programs: the check-in QR code
+            from events.checkin import confirmation_extras
+
+            extra_context, extra_attachments = confirmation_extras(context["registration"])
+            context |= extra_context
+            attachments += extra_attachments
         return Outgoing(self.subject_line(event), context, attachments)
 
 

@@ -29,7 +29,7 @@ def hours_text(hours: Decimal) -> str:
 
 
 def _day(value) -> str:
-    return date_format(value, "F j, Y")
+    return date_format(value, _("F j, Y"))
 
 
 def _new_pdf(orientation: str, title: str):
@@ -217,7 +217,7 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
             for credit in year.credits:
                 table.row(
                     [
-                        latin1(date_format(credit.earned_on, "M j, Y")),
+                        latin1(date_format(credit.earned_on, _("M j, Y"))),
                         latin1(credit.title),
                         latin1(credit.provider_name),
                         latin1(credit.get_source_kind_display()),

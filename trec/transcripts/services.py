@@ -67,6 +67,8 @@ def transcript_sync_for_event(*, event) -> dict:
     event = Event.objects.select_for_update().select_related("provider").get(pk=event.pk)
     if event.kind == Event.Kind.ON_DEMAND:
         return _sync_on_demand(event)
+    if event.kind == Event.Kind.PROGRAM:
+        return _sync_program(event)
     minutes: dict[int, float] = defaultdict(float)
     last_day: dict[int, datetime.date] = {}
     for user_id, starts_at, ends_at in Attendance.objects.filter(session__event=event).values_list(
@@ -87,6 +89,33 @@ def transcript_sync_for_event(*, event) -> dict:
             "provider_name": event.provider.name,
             "event_id": event.pk,
         }
+    return _write_source(Credit.Source.EVENT, [event.pk], desired)
+
+
+def _sync_program(event) -> dict:
+    """A program's sessions each carry their own PD hours: an educator earns the sum of
+    the hours of the sessions they attended (checking in at the desk earns nothing)."""
+    from events.models import Attendance
+
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    last_day: dict[int, datetime.date] = {}
+    for user_id, session_hours, starts_at in Attendance.objects.filter(
+        session__event=event
+    ).values_list("registration__user_id", "session__pd_hours", "session__starts_at"):
+        hours[user_id] += session_hours
+        day = timezone.localdate(starts_at)
+        last_day[user_id] = max(day, last_day.get(user_id, day))
+    desired = {
+        (user_id, event.pk): {
+            "hours": total,
+            "earned_on": last_day[user_id],
+            "title": event.title,
+            "provider_name": event.provider.name,
+            "event_id": event.pk,
+        }
+        for user_id, total in hours.items()
+        if total > 0
+    }
     return _write_source(Credit.Source.EVENT, [event.pk], desired)
 
 

@@ -19,9 +19,13 @@ STEPS = [
     "providers.demo.seed_providers",
     "events.demo.seed_events",
     "events.demo.seed_registrations",
+    "events.demo.seed_programs",
     "gratitude.demo.seed_walls",
     "communities.demo.seed_communities",
     "trec.transcripts.demo.seed_credits",
+    "providers.demo.seed_offerings",
+    "surveys.demo.seed_surveys",
+    "trec.impact.demo.seed_snapshots",
 ]
 
 
