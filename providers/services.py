@@ -79,6 +79,9 @@ def _log(
     return update
 
 
+REQUESTER_EMAIL_GRACE = datetime.timedelta(minutes=5)
+
+
 def _enqueue_requester_email(update_id: int) -> None:
     """Queue the requester's e-mail; when the broker is down the step still succeeded:
     log it (the update keeps emailed_at empty and can be sent again from the admin)."""
@@ -312,6 +315,23 @@ def _requester_subject(update: RequestUpdate) -> str:
         "offering": localized(session_request.offering, "title"),
         "date": date,
     }
+
+
+def requester_emails_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the requester e-mails still unsent a few minutes after their step (the
+    broker was down, or a worker died): run by beat, so a Redis outage only delays them.
+    Steps older than a week are left to the admin action rather than surprise anyone."""
+    now = now or timezone.now()
+    ids = list(
+        RequestUpdate.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - REQUESTER_EMAIL_GRACE,
+            created_at__gt=now - datetime.timedelta(days=7),
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        _enqueue_requester_email(pk)
+    return len(ids)
 
 
 def requester_emails_resend(*, session_requests) -> int:

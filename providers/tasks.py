@@ -15,3 +15,11 @@ def email_requester(update_id: int) -> bool:
     from .services import requester_email
 
     return requester_email(update_id=update_id)
+
+
+@shared_task(name="providers.sweep_requester_emails", acks_late=True)
+def sweep_requester_emails() -> int:
+    """Beat: re-queue school e-mails that did not go out (idempotent: emailed_at guards)."""
+    from .services import requester_emails_sweep
+
+    return requester_emails_sweep()

@@ -330,6 +330,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_followups",
         "schedule": crontab(minute=20),  # hourly
     },
+    "providers-requester-emails": {
+        "task": "providers.sweep_requester_emails",
+        "schedule": 300.0,  # school e-mails that waited out a broker outage
+    },
     "notifications-weekly-digest": {
         "task": "notifications.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),

@@ -51,7 +51,9 @@ def _check_redis() -> None:
 @never_cache
 @require_GET
 def healthz(request):
-    """Who: everyone (load balancers). 200 when every dependency answers, else 503."""
+    """Who: everyone (load balancers). 503 when the database does not answer; 200 and
+    "degraded" when only Redis is down, because the hub keeps serving without it (the
+    cache degrades and e-mails wait in the outbox)."""
     checks = {"database": _check_database}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis
@@ -64,10 +66,14 @@ def healthz(request):
             results[name] = "down"
         else:
             results[name] = "ok"
-    healthy = all(state == "ok" for state in results.values())
+    if results["database"] != "ok":
+        status = "unavailable"
+    elif all(state == "ok" for state in results.values()):
+        status = "ok"
+    else:
+        status = "degraded"
     return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": results},
-        status=200 if healthy else 503,
+        {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
     )
 
 

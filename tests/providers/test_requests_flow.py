@@ -293,3 +293,33 @@ def test_declined_status_page_gives_the_reason(client, new_request):
 
     assert page.select_one("#status-heading .badge").get_text() == "Declined"
     assert "Outside our area." in page.select_one(".request-status").get_text()
+
+
+# --- E-mails that waited out a broker outage -----------------------------------------------
+
+
+def test_beat_sends_the_school_email_that_the_broker_could_not_take(
+    offering, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Redis was down when the school sent its request: the step succeeded, the e-mail
+    waited; the sweep sends it once, a few minutes later, and never again."""
+    from providers import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tasks.email_requester, "delay", broker_down)
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(offering)
+    assert [m.to for m in mail.outbox if m.to == ["ml@example.org"]] == []
+    update = RequestUpdate.objects.get()
+    assert update.emailed_at is None
+
+    assert services.requester_emails_sweep() == 0  # too soon: the worker may be on it
+    later = timezone.now() + services.REQUESTER_EMAIL_GRACE + datetime.timedelta(seconds=1)
+    assert services.requester_emails_sweep(now=later) == 1
+    assert services.requester_emails_sweep(now=later) == 0  # sent: nothing left to sweep
+    receipts = [m for m in mail.outbox if m.to == ["ml@example.org"]]
+    assert len(receipts) == 1
+    assert receipts[0].subject == "We received your request: Educator resiliency PD"
