@@ -236,3 +236,35 @@ def test_sending_a_batch_costs_the_same_few_queries_per_message():
     per_message = (fifty - one) / 49
     assert per_message == 4  # SAVEPOINT, SELECT … FOR UPDATE SKIP LOCKED, UPDATE, RELEASE
     assert one - per_message == 3  # rows with recipients, sessions with events, registrations
+
+
+def test_at_a_program_only_chosen_sessions_are_reminded_once_someone_chooses(beat):
+    """A summit with two breakouts tomorrow: someone who built a schedule hears about
+    their choice only; someone who chose nothing yet hears about every session."""
+    from events.models import SessionChoice
+
+    start = timezone.now() + 20 * HOUR
+    program = factories.ProgramFactory()
+    chosen = factories.ProgramSessionFactory(
+        event=program, starts_at=start, ends_at=start + HOUR, title="Phonics"
+    )
+    other = factories.ProgramSessionFactory(
+        event=program, starts_at=start, ends_at=start + HOUR, title="Math talks"
+    )
+    builder = confirmed(program)
+    undecided = confirmed(program)
+    SessionChoice.objects.create(
+        registration=builder, session=chosen, status=SessionChoice.Status.CONFIRMED
+    )
+
+    beat()
+
+    def sessions_of(registration):
+        return set(
+            Notification.objects.filter(
+                recipient=registration.user, kind="event_reminder"
+            ).values_list("object_id", flat=True)
+        )
+
+    assert sessions_of(builder) == {chosen.pk}
+    assert sessions_of(undecided) == {chosen.pk, other.pk}

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.ical import build_calendar
-from events.models import Attendance, Event, EventSession, Registration
+from events.models import Attendance, Event, EventSession, Registration, SessionChoice
 from trec.mail import absolute_url
 
 from .models import Notification
@@ -366,6 +366,13 @@ class EventReminder(ReminderKind):
             )
             if event_kind:
                 rows = rows.filter(event__kind=event_kind)
+            # At a program, once someone has chosen sessions, only those are reminded of
+            # (as their calendar feed lists only those).
+            chose_any = SessionChoice.objects.filter(registration=OuterRef("pk"))
+            chose_this = chose_any.filter(
+                session_id=OuterRef("session_id"), status=SessionChoice.Status.CONFIRMED
+            )
+            rows = rows.filter(~Exists(chose_any) | Exists(chose_this))
             rows = rows.filter(~Exists(already)).order_by().values_list("user_id", "session_id")
             yield window, rows
 
