@@ -4,12 +4,14 @@ transaction each. Seat counts are decided under a row lock on the event, so two
 educators racing for the last seat can never both get it."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from trec.mail import absolute_url, build_message, send_messages
@@ -255,22 +257,27 @@ def event_saved(*, event: Event) -> None:
     notifications.event_changed_notify(event=event, before=before)
 
 
-def _email_provider(event: Event, *, subject: str, template: str) -> None:
+def _email_provider(event: Event, *, subject: Callable[[], str], template: str) -> None:
+    """E-mail the provider's staff (each in their own language) and its contact address
+    (in the hub's default language). `subject` is called in each recipient's language."""
     recipients = {
-        membership.user.email
+        membership.user.email: membership.user
         for membership in event.provider.memberships.select_related("user")
         if membership.user.is_active
     }
     if event.provider.contact_email:
-        recipients.add(event.provider.contact_email)
+        recipients.setdefault(event.provider.contact_email, None)
     context = {
         "event": event,
         "event_url": absolute_url(event.get_absolute_url()),
     }
-    messages = [
-        build_message(to=email, subject=subject, template=template, context=context)
-        for email in sorted(recipients)
-    ]
+    messages = []
+    for email, user in sorted(recipients.items()):
+        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+        with translation.override(language):
+            messages.append(
+                build_message(to=email, subject=subject(), template=template, context=context)
+            )
     transaction.on_commit(lambda: send_messages(messages))
 
 
@@ -294,7 +301,7 @@ def event_approve(*, event: Event) -> Event:
     event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
     _email_provider(
         event,
-        subject=_("Your listing is live: %(title)s") % {"title": event.title},
+        subject=lambda: _("Your listing is live: %(title)s") % {"title": event.title},
         template="events/email/listing_approved",
     )
     return event
@@ -310,7 +317,7 @@ def event_return(*, event: Event, comment: str) -> Event:
     event.save(update_fields=["status", "review_comment", "updated_at"])
     _email_provider(
         event,
-        subject=_("Changes requested: %(title)s") % {"title": event.title},
+        subject=lambda: _("Changes requested: %(title)s") % {"title": event.title},
         template="events/email/listing_returned",
     )
     return event

@@ -368,3 +368,28 @@ def test_coordinators_register_someone_by_the_catalog_rules(client, coordinator,
     assert response.status_code == 200
     registration = Registration.objects.get(user=walk_in, event=full)
     assert registration.status == WAITING and registration.waitlist_position == 1
+
+
+@pytest.mark.django_db
+def test_each_provider_staff_member_hears_of_an_approval_in_their_own_language(
+    provider, staff, django_capture_on_commit_callbacks
+):
+    """The coordinator works in English; Spanish-speaking staff still read Spanish, and
+    the organisation's contact address gets the hub's default language."""
+    from events.services import event_approve
+
+    factories.ProviderStaffFactory(
+        provider=provider, email="rosa@sonoran.example.org", preferred_language="es"
+    )
+    event = factories.EventFactory(
+        provider=provider, title="Calm Classrooms", status=Event.Status.SUBMITTED
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        event_approve(event=event)
+
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects == {
+        "lena@sonoran.example.org": "Your listing is live: Calm Classrooms",
+        "office@sonoran.example.org": "Your listing is live: Calm Classrooms",
+        "rosa@sonoran.example.org": "Su anuncio está publicado: Calm Classrooms",
+    }
