@@ -9,10 +9,15 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
+
+from trec.cache import cache_seconds, versioned_key
 
 from . import services
 from .catalog import (
@@ -43,11 +48,30 @@ def catalog(request):
             if kept:
                 query.setlist(key, kept)
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+    search_text, body = _catalog_body(request)
     return render(
-        request,
-        "events/catalog.html",
-        {"catalog": catalog_page(params=request.GET, page_number=request.GET.get("page"))},
+        request, "events/catalog.html", {"search_text": search_text, "catalog_body": body}
     )
+
+
+def _catalog_body(request) -> tuple[str, str]:
+    """The catalog's body (facets, results, pages) for this query string and language.
+    Nothing in it depends on who is looking, so it is cached for
+    CACHED_READS["catalog_page"] seconds (a few) under the catalog's version, which any
+    change to an event, session, topic or provider bumps (trec/cache_signals.py): a
+    popular search is counted and rendered once, not once per visitor. Seats left can
+    lag a registration by those few seconds; the event page is always current."""
+    seconds = cache_seconds("catalog_page")
+    key = versioned_key("catalog_page", {"query": sorted(request.GET.lists())})
+    cached = cache.get(key) if seconds else None
+    if cached is None:
+        catalog = catalog_page(params=request.GET, page_number=request.GET.get("page"))
+        body = render_to_string("events/_catalog_body.html", {"catalog": catalog}, request)
+        cached = (catalog.search_text, str(body))
+        if seconds:
+            cache.set(key, cached, seconds)
+    search_text, body = cached
+    return search_text, mark_safe(body)  # noqa: S308 - our own template's output
 
 
 @require_safe

@@ -10,7 +10,8 @@ covered by the cached reads' short timeout (settings.CACHED_READS).
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-CATALOG = "catalog"
+CATALOG = "catalog"  # the facet counts
+CATALOG_PAGE = "catalog_page"  # the rendered catalog body (events/views.py)
 DIRECTORY = "providers"
 
 
@@ -21,7 +22,7 @@ def _bump_all(sender, **kwargs) -> None:
         return
     if sender is not None and kwargs.get("action", "post_").startswith("pre_"):
         return  # m2m_changed: only once the change is made
-    bump(CATALOG, DIRECTORY)
+    bump(CATALOG, CATALOG_PAGE, DIRECTORY)
 
 
 def connect() -> None:

@@ -190,6 +190,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # query counts and build their data in rolled-back transactions.
 CACHED_READS = {
     "catalog_facets": int(os.environ.get("CATALOG_CACHE_SECONDS", "0" if TESTING else "60")),
+    # The rendered catalog body per query string: short, because seats left show on it.
+    "catalog_page": int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "0" if TESTING else "10")),
     "provider_directory": int(os.environ.get("DIRECTORY_CACHE_SECONDS", "0" if TESTING else "300")),
 }
 

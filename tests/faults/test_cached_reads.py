@@ -17,6 +17,7 @@ pytestmark = [
 
 CATALOG_MISS = 6  # facets aggregate, grade/topic/provider counts, the page, grade bands
 CATALOG_HIT = 2  # the page and its grade bands
+PAGE_HIT = 0  # the whole catalog body from the page cache
 DIRECTORY_MISS = 3  # the providers (a list: no separate count) and the two facets
 DIRECTORY_HIT = 0
 
@@ -144,3 +145,52 @@ def test_directory_filters_are_cached_apart(client):
     assert names(kind="university") == ["University Early Learning Lab"]
     assert names(kind="nonprofit") == ["Ben's Bells Project"]
     assert names(q="bells") == ["Ben's Bells Project"]
+
+
+# --- The rendered catalog body ------------------------------------------------------
+
+
+@pytest.fixture
+def page_cache(cached_reads):  # inside the module's settings, not under them
+    with override_settings(
+        CACHED_READS={"catalog_facets": 60, "catalog_page": 10, "provider_directory": 300}
+    ):
+        yield
+
+
+@pytest.mark.usefixtures("page_cache")
+@pytest.mark.parametrize("events", [1, 30])
+def test_a_repeated_catalog_query_is_served_without_touching_the_database(
+    client, django_assert_num_queries, events
+):
+    for _ in range(events):
+        factories.EventFactory(kind=Event.Kind.WEBINAR, title=f"Webinar {_}")
+    with django_assert_num_queries(CATALOG_MISS):
+        first = client.get("/events/", {"kind": "webinar"})
+    with django_assert_num_queries(PAGE_HIT):
+        second = client.get("/events/", {"kind": "webinar"})
+    assert str(soup(second).main) == str(soup(first).main)
+    with django_assert_num_queries(CATALOG_HIT):  # another page: facets still cached
+        client.get("/events/", {"kind": "webinar", "sort": "title"})
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_cached_catalog_shows_a_new_listing_on_the_next_request(client):
+    factories.EventFactory(title="Calm Classrooms")
+    assert "Calm Classrooms" in total_text(client.get("/events/"))
+    factories.EventFactory(title="Bilingual Math Talks")  # published by a coordinator
+    page = total_text(client.get("/events/"))
+    assert "Calm Classrooms" in page and "Bilingual Math Talks" in page
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_the_cached_catalog_is_per_language_and_keeps_the_header_personal(client):
+    factories.EventFactory(title="Calm Classrooms", title_es="Aulas tranquilas")
+    assert "Calm Classrooms" in total_text(client.get("/events/"))
+    spanish = client.get("/events/", headers={"accept-language": "es"})
+    assert "Aulas tranquilas" in total_text(spanish)
+    educator = factories.EducatorFactory(first_name="Rosa")
+    client.force_login(educator)
+    signed_in = client.get("/events/")
+    assert "Calm Classrooms" in total_text(signed_in)
+    assert soup(signed_in).find("a", href="/accounts/login/") is None  # their own header
