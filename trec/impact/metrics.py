@@ -238,8 +238,17 @@ def _meeting_attendances(scope: Scope) -> int:
     return scope.meeting_attendance.count()
 
 
+HUNDREDTHS = Decimal("0.01")
+
+
+def hours_value(value) -> Decimal:
+    """Hours to two places whatever the database hands back for a sum (Postgres keeps the
+    column's scale, SQLite does not), so figures read and compare the same everywhere."""
+    return Decimal(value or 0).quantize(HUNDREDTHS)
+
+
 def _pd_hours(scope: Scope) -> Decimal:
-    return scope.credits.aggregate(h=Sum("hours"))["h"] or Decimal("0")
+    return hours_value(scope.credits.aggregate(h=Sum("hours"))["h"])
 
 
 def _educators_with_hours(scope: Scope) -> int:
@@ -682,7 +691,7 @@ def breakdown(scope: Scope, dimension: Dimension) -> list[dict]:
                 "people": s.get("people", a.get("people", 0)) if served else a.get("people", 0),
                 "students": s.get("students") if dimension.user_path else None,
                 "attendances": a.get("attendances", 0),
-                "hours": str(h.get("hours") or Decimal("0")),
+                "hours": str(hours_value(h.get("hours"))),
                 "hour_people": h.get("hour_people", 0),
             }
         )
@@ -798,7 +807,7 @@ def programs(scope: Scope, limit: int = 12) -> list[dict]:
                 "slug": event.slug,
                 "starts": event.starts_at.date().isoformat() if event.starts_at else None,
                 "attendees": event.attendees,
-                "hours": str(event.hours_earned or Decimal("0")),
+                "hours": str(hours_value(event.hours_earned)),
                 "students": event.students,
                 "ratings": ratings,
                 "satisfaction": str((Decimal(top) * 100 / ratings).quantize(Decimal("0.1")))
