@@ -249,12 +249,13 @@ def _count_facets(filterset: EventFilter, base: QuerySet, conditions: dict) -> t
     topic = data.get("topic")
     # Values without a match are left out (the chosen one stays, for its chip). That is
     # done here rather than in HAVING, which would make Postgres count twice.
-    topics = _related_counts(Topic, base, conditions, "topic", "slug", "name").order_by("name")
+    topics = _related_counts(Topic, base, conditions, "topic", "slug", "name", "name_es")
+    topics = sorted(topics, key=lambda t: str(t).casefold())  # by the name the reader sees
     facets["topic"] = Facet(
         "topic",
         FACET_LABELS["topic"],
         [
-            FacetOption(t.slug, t.name, t.n, t.slug == topic)
+            FacetOption(t.slug, str(t), t.n, t.slug == topic)
             for t in topics
             if t.n or t.slug == topic
         ],

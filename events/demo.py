@@ -27,6 +27,24 @@ from .models import (
 )
 from .search import refresh_search_vectors
 
+TOPICS_ES = {
+    "Trauma-informed practice": "Prácticas informadas sobre el trauma",
+    "Social-emotional learning": "Aprendizaje socioemocional",
+    "Early literacy": "Lectoescritura temprana",
+    "Mathematics instruction": "Enseñanza de las matemáticas",
+    "STEM and science": "STEM y ciencias",
+    "English language learners": "Estudiantes de inglés",
+    "Special education and inclusion": "Educación especial e inclusión",
+    "Classroom management": "Manejo del aula",
+    "Educator wellness and resiliency": "Bienestar y resiliencia docente",
+    "Family and community engagement": "Participación de las familias y la comunidad",
+    "Culturally responsive teaching": "Enseñanza culturalmente receptiva",
+    "Mentoring and coaching": "Mentoría y acompañamiento",
+    "Technology integration": "Integración de la tecnología",
+    "Arts integration": "Integración de las artes",
+    "Early childhood development": "Desarrollo en la primera infancia",
+    "School leadership": "Liderazgo escolar",
+}
 TOPICS = [
     "Trauma-informed practice",
     "Social-emotional learning",
@@ -78,7 +96,10 @@ KIND_WEIGHTS = [
 
 def seed_topics(ctx) -> None:
     for name in TOPICS:
-        Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        topic, _created = Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
+        if not topic.name_es and TOPICS_ES.get(name):
+            topic.name_es = TOPICS_ES[name]
+            topic.save(update_fields=["name_es"])
     ctx.report("topics", Topic.objects.count())
 
 

@@ -9,11 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trec.i18n import localized
+
 
 class Topic(models.Model):
     """A subject of professional learning (coordinator-managed), e.g. "Trauma-informed practice"."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
     slug = models.SlugField(max_length=110, unique=True)
 
     class Meta:
@@ -22,7 +25,9 @@ class Topic(models.Model):
         verbose_name_plural = _("topics")
 
     def __str__(self) -> str:
-        return self.name
+        """In the reader's language: form choices and labels show the Spanish name to
+        Spanish readers when there is one."""
+        return localized(self, "name")
 
 
 class EventQuerySet(models.QuerySet):

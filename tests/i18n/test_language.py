@@ -237,3 +237,25 @@ def test_a_form_with_errors_sums_them_up_and_links_to_each_field(client, educato
     assert field["aria-invalid"] == "true"
     assert "id_first_name_error" in field["aria-describedby"].split()
     assert page.find(id="id_first_name_error").get_text(strip=True)
+
+
+@pytest.mark.django_db
+def test_topics_read_in_spanish_in_the_catalog_and_on_the_event_page(client):
+    """Coordinators give a topic its Spanish name; Spanish readers see it in the facet and
+    on the event; English readers (and topics without one) keep the English name."""
+    from events.models import Topic
+
+    literacy = Topic.objects.create(
+        name="Early literacy", slug="early-literacy", name_es="Lectoescritura temprana"
+    )
+    coaching = Topic.objects.create(name="Mentoring and coaching", slug="mentoring")
+    event = factories.EventFactory(topics=[literacy, coaching])
+
+    spanish = {"accept-language": "es"}
+    facet = client.get("/events/", headers=spanish).content.decode()
+    assert "Lectoescritura temprana" in facet and "Mentoring and coaching" in facet
+    assert "Early literacy" not in facet
+    detail = client.get(event.get_absolute_url(), headers=spanish).content.decode()
+    assert "Lectoescritura temprana" in detail
+    english = client.get(event.get_absolute_url()).content.decode()
+    assert "Early literacy" in english and "Lectoescritura" not in english
