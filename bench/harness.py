@@ -158,3 +158,40 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
     return ordered[index]
+
+
+def signed_in_educators(prefix: str, people: int) -> tuple[list, list[str]]:
+    """`people` onboarded educators (e-mails `<prefix>-NNNNN@bench.example.org`) and a
+    database session for each, so a load client can act as them without signing in.
+    Call with Django set up (inside a bench's seed step)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from trec.accounts.models import User
+
+    now = timezone.now()
+    password = make_password(None)
+    User.objects.bulk_create(
+        [
+            User(
+                email=f"{prefix}-{i:05d}@bench.example.org",
+                first_name="Bench",
+                last_name=f"Educator {i}",
+                password=password,
+                onboarded_at=now,
+            )
+            for i in range(people)
+        ]
+    )
+    users = list(User.objects.filter(email__startswith=f"{prefix}-").order_by("email"))
+    sessions = []
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    return users, sessions

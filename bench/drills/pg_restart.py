@@ -37,6 +37,7 @@ from bench.harness import (  # noqa: E402
     manage,
     percentile,
     port_from_env,
+    signed_in_educators,
 )
 
 PORT = port_from_env("BENCH_DRILL_PORT")
@@ -49,14 +50,10 @@ def say(message: str) -> None:
 
 
 def seed(run: str, people: int):
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
     from django.utils import timezone
 
     from events.models import Event, EventSession
     from providers.models import Provider
-    from trec.accounts.models import User
 
     now = timezone.now()
     provider, _ = Provider.objects.get_or_create(
@@ -77,28 +74,7 @@ def seed(run: str, people: int):
     EventSession.objects.create(
         event=event, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
     )
-    password = make_password(None)
-    User.objects.bulk_create(
-        [
-            User(
-                email=f"drill-{run}-{i:05d}@bench.example.org",
-                first_name="Drill",
-                last_name=f"Educator {i}",
-                password=password,
-                onboarded_at=now,
-            )
-            for i in range(people)
-        ]
-    )
-    users = list(User.objects.filter(email__startswith=f"drill-{run}-").order_by("email"))
-    sessions = []
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        sessions.append(store.session_key)
+    users, sessions = signed_in_educators(f"drill-{run}", people)
     return event, users, sessions
 
 
