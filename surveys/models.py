@@ -5,8 +5,9 @@ is one person's answers, an `Answer` one value of it (one row per chosen option 
 per ranked topic, so reports are plain database aggregates).
 
 Anonymity: a response to an anonymous survey never links to its user, stores no IP,
-user agent or timestamp, only the day it was submitted and the coarse facts (role,
-grade band, district) that crosstabs need. An anonymous survey may be limited to
+user agent or timestamp, only the day it was submitted and the answers; the coarse
+facts crosstabs use (role, grade band, district) only when one of its questions asks
+for them, never from the profile. An anonymous survey may be limited to
 people holding an `Invitation` link; the invitation only remembers that it was used,
 never by which response.
 """

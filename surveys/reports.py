@@ -337,16 +337,27 @@ def _add_crosstab(report: Report, *, survey: Survey, cells: dict, people: dict, 
 # --- CSV ------------------------------------------------------------------------------
 
 
+def recorded_facts(*, survey: Survey, questions: list[Question]) -> list[str]:
+    """The crosstab facts ("role", "grade_band", "district") a survey's responses hold:
+    all three on identified surveys (from the profile), on anonymous ones only those
+    a question asks."""
+    if not survey.anonymous:
+        return list(CROSSTAB_FIELDS)
+    asked = {q.crosstab_field for q in questions if q.crosstab_field}
+    return [fact for fact in CROSSTAB_FIELDS if fact in asked]
+
+
 def csv_rows(*, survey: Survey, questions: list[Question]):
-    """Header, then one row per submitted response: its date and crosstab facts and one
-    column per question (choices joined with "; ", ranked topics in order). Two
-    streamed queries, merged by response."""
+    """Header, then one row per submitted response: its date, the crosstab facts it
+    records (see `recorded_facts`) and one column per question (choices joined with
+    "; ", ranked topics in order). Two streamed queries, merged by response."""
+    facts = recorded_facts(survey=survey, questions=questions)
+    headers = {"role": _("Role"), "grade_band": _("Grade band"), "district": _("District")}
+    columns = {"role": "role", "grade_band": "grade_band__name", "district": "district__name"}
     yield [
         _("Response"),
         _("Submitted on"),
-        _("Role"),
-        _("Grade band"),
-        _("District"),
+        *[headers[fact] for fact in facts],
         *[localized(q, "text") for q in questions],
     ]
     roles = dict(User.Role.choices)
@@ -354,7 +365,7 @@ def csv_rows(*, survey: Survey, questions: list[Question]):
     responses = (
         Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED)
         .order_by("pk")
-        .values_list("pk", "submitted_on", "role", "grade_band__name", "district__name")
+        .values_list("pk", "submitted_on", *[columns[fact] for fact in facts])
         .iterator(chunk_size=2000)
     )
     answers = (
@@ -373,7 +384,7 @@ def csv_rows(*, survey: Survey, questions: list[Question]):
         .iterator(chunk_size=5000)
     )
     pending = next(answers, None)
-    for sequence, (pk, day, role, band, district) in enumerate(responses, start=1):
+    for sequence, (pk, day, *known) in enumerate(responses, start=1):
         cells: list[list[str]] = [[] for _ in questions]
         while pending is not None and pending[0] <= pk:
             if pending[0] == pk:
@@ -393,9 +404,10 @@ def csv_rows(*, survey: Survey, questions: list[Question]):
         yield [
             sequence,
             day.isoformat() if day else "",
-            str(roles.get(role, role)),
-            band or "",
-            district or "",
+            *[
+                str(roles.get(value, value)) if fact == "role" else value or ""
+                for fact, value in zip(facts, known, strict=True)
+            ],
             *["; ".join(values) for values in cells],
         ]
 

@@ -72,16 +72,20 @@ def response_submit(
     """Store one whole response, or nothing.
 
     Identified surveys: one submitted response per user (a unique constraint closes
-    the race; the user's draft is removed). Anonymous surveys: no user, no time, only
-    the date; an invitation link is marked used in the same transaction, and the
-    invitation stays unlinked to the response.
+    the race; the user's draft is removed); role, grade band and district come from the
+    profile unless a question asks them. Anonymous surveys: no user, no time, only the
+    date and the answers; role, grade band or district only when a question asks for
+    it (never from the profile); an invitation link is marked used in the same
+    transaction, and the invitation stays unlinked to the response.
     """
     if survey.state() != "open":
         raise SurveyClosed
     signed_in = user is not None and user.is_authenticated
     if not survey.anonymous and not signed_in:
         raise AlreadyAnswered  # pragma: no cover - views send people to sign in first
-    facts = _profile_facts(user) | _answer_facts(crosstab_values or {})
+    facts = _answer_facts(crosstab_values or {})
+    if not survey.anonymous:
+        facts = _profile_facts(user) | facts
     if survey.invitation_only:
         invitation = (
             Invitation.objects.select_for_update()

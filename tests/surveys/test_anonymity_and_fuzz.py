@@ -2,7 +2,9 @@
 never cause a 500 or a partial response; invitation links are single-use and are not
 linked to the response they were used for."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.db import connection
@@ -11,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from surveys.models import Answer, Invitation, Question, Response
-from surveys.services import invitations_create
+from surveys.services import invitations_create, profile_questions_add
 from tests import factories
 from tests.surveys.conftest import soup, valid_payload
 
@@ -32,10 +34,8 @@ def test_anonymous_response_rows_hold_no_identity(client, kinds_survey):
     assert response.user_id is None
     assert isinstance(response.submitted_on, datetime.date)
     assert not isinstance(response.submitted_on, datetime.datetime)
-    # the crosstab facts come from the profile, coarse only
-    assert response.role == "counselor"
-    assert response.grade_band.code == "k-2"
-    assert response.district_id == educator.district_id
+    # the survey asks no role, grade band or district: the profile is not copied in
+    assert (response.role, response.grade_band_id, response.district_id) == ("", None, None)
     # no column of the response or answer tables can hold a time, an IP or an agent
     for table in (Response._meta.db_table, Answer._meta.db_table, Invitation._meta.db_table):
         with connection.cursor() as cursor:
@@ -52,6 +52,51 @@ def test_anonymous_response_rows_hold_no_identity(client, kinds_survey):
         assert not [f for f in model._meta.concrete_fields if isinstance(f, DateTimeField)]
     # no other column of the response table points at the user
     assert Response.objects.filter(user=educator).count() == 0
+
+
+def test_one_question_anonymous_response_holds_only_answer_and_date(client):
+    """A signed-in educator with a full profile answers a one-question anonymous survey:
+    the stored rows hold the answer and the date, nothing else."""
+    survey = factories.SurveyFactory(anonymous=True)
+    question = factories.QuestionFactory(survey=survey, text="PD meets my needs.")
+    educator = factories.EducatorFactory(role="counselor")
+    assert educator.district_id and educator.grade_bands.exists()
+    client.force_login(educator)
+    payload = {"action": "submit", "page": "1", f"q{question.pk}": "4"}
+    assert client.post(f"/surveys/{survey.slug}/", payload).status_code == 302
+    [row] = Response.objects.filter(survey=survey).values()
+    filled = {name for name, value in row.items() if value not in ("", None, {})}
+    assert filled == {"id", "survey_id", "status", "submitted_on"}
+    [answer] = Answer.objects.filter(response_id=row["id"]).values()
+    filled = {name for name, value in answer.items() if value not in ("", None)}
+    assert filled == {"id", "response_id", "question_id", "number"}
+    assert answer["number"] == 4
+
+
+def test_anonymous_response_keeps_only_the_facts_its_questions_ask(client):
+    """A survey that asks the grade band stores the answered band, not the profile's
+    role or district; the CSV shows a Grade band column and no Role or District."""
+    survey = factories.SurveyFactory(anonymous=True)
+    likert = factories.QuestionFactory(survey=survey, text="PD meets my needs.")
+    _role, band_q, _district = profile_questions_add(survey=survey, start=1)
+    Question.objects.filter(pk__in=[_role.pk, _district.pk]).delete()
+    educator = factories.EducatorFactory(role="counselor")
+    client.force_login(educator)
+    payload = {
+        "action": "submit",
+        "page": "1",
+        f"q{likert.pk}": "5",
+        f"q{band_q.pk}": str(band_q.choices.get(value="9-12").pk),
+    }
+    assert client.post(f"/surveys/{survey.slug}/", payload).status_code == 302
+    response = Response.objects.get(survey=survey)
+    assert response.grade_band.code == "9-12"
+    assert (response.role, response.district_id) == ("", None)
+    client.force_login(factories.CoordinatorFactory())
+    export = client.get(f"/surveys/{survey.slug}/report.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Response", "Submitted on", "Grade band"]
+    assert sorted(rows[0][3:]) == sorted(["PD meets my needs.", band_q.text])
 
 
 def test_invitation_links_are_single_use_and_unlinked(client):

@@ -113,12 +113,27 @@ def test_csv_one_row_per_response_formula_neutralised(client, coordinator, hand_
     assert response["Content-Type"].startswith("text/csv")
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:5] == ["Response", "Submitted on", "Role", "Grade band", "District"]
-    assert rows[0][5:] == ["PD meets my needs.", "Mentor?", "Comments"]
+    # an anonymous survey that asks no role, band or district: no profile columns
+    assert rows[0] == ["Response", "Submitted on", "PD meets my needs.", "Mentor?", "Comments"]
     assert len(rows) == 5
-    assert rows[1][2:4] == ["Classroom teacher", "K–2"]
-    assert rows[1][5:] == ["5", "Yes", '\'=HYPERLINK("http://evil")']
-    assert rows[3][7] == "More evening sessions"
+    assert rows[1][2:] == ["5", "Yes", '\'=HYPERLINK("http://evil")']
+    assert rows[3][4] == "More evening sessions"
+
+
+def test_csv_of_identified_survey_shows_profile_facts(client, coordinator):
+    survey = factories.SurveyFactory(anonymous=False)
+    likert = factories.QuestionFactory(survey=survey, text="Useful?")
+    respond(
+        survey,
+        role="counselor",
+        band=GradeBand.objects.get(code="k-2"),
+        answers=[{"question": likert, "number": Decimal(4)}],
+    )
+    client.force_login(coordinator)
+    response = client.get(f"/surveys/{survey.slug}/report.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0] == ["Response", "Submitted on", "Role", "Grade band", "District", "Useful?"]
+    assert rows[1][2:] == ["Counselor", "K–2", "", "4"]
 
 
 def _big_survey(questions: int, responses: int):
