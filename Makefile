@@ -1,6 +1,8 @@
 # TREC Hub — `make run` serves the demo hub, `make test` runs the whole suite.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+# The newest Python 3.11–3.13 that actually runs here (a pyenv shim that is not active
+# does not count); PYTHON=python3.x chooses one.
+PYTHON ?= $(firstword $(foreach v,3.13 3.12 3.11,$(shell command -v python$(v) >/dev/null 2>&1 && python$(v) -c 'import sys' >/dev/null 2>&1 && echo python$(v))) python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -33,7 +35,7 @@ run: $(STAMP)
 	@echo "  Provider staff login: provider@trec-hub.org / trec-demo-password"
 	@echo "  Any demo educator (e.g. the first one in /admin/) / trec-demo-password"
 	@echo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Chromium for the browser tests: install it with apt-get when missing (root), else say how.
 browser:

@@ -20,11 +20,6 @@ def provider_ids_for(user) -> set[int] | None:
     return cached
 
 
-def can_manage_provider(user, provider: Provider) -> bool:
-    ids = provider_ids_for(user)
-    return ids is None or provider.pk in ids
-
-
 class ProviderScopedAdmin(admin.ModelAdmin):
     """A ModelAdmin whose objects belong to a provider through `provider_path`.
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from trec.i18n import localized
 
@@ -397,15 +397,6 @@ def initial_from_state(plan: SurveyPlan, questions: list[Question], state: dict)
         else:
             initial[name] = (state.get(name) or [""])[0]
     return initial
-
-
-def errors_summary(form: SurveyForm) -> str:
-    count = len(form.errors)
-    return ngettext(
-        "Please correct the answer marked below.",
-        "Please correct the %(count)d answers marked below.",
-        count,
-    ) % {"count": count}
 
 
 class GapsForm(forms.Form):

@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Sign-in throttling (see "Security" below) and the Permissions-Policy header.
+    "trec.accounts.throttle.LoginThrottleMiddleware",
+    "trec.middleware.PermissionsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "trec.urls"
@@ -199,6 +202,8 @@ CACHED_READS = {
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses a sign-in attempt past the throttle before any password is checked.
+    "trec.accounts.throttle.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -408,10 +413,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- Security: sign-in throttling and headers (issue 11) ----------------------
-# Kept in one block; the load/fault work tunes the database pool, caching and sessions
-# elsewhere in this file.
-#
+# --- Security: sign-in throttling and headers ----------------------------------
 # Sign-in throttling (trec.accounts.throttle): from one network address, the 11th
 # failed sign-in within a minute is refused, on the site and on /admin/ alike. The
 # counter is in the database so it holds (and login still works) when Redis is down.
@@ -421,12 +423,6 @@ LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECOND
 # appends the client's address to X-Forwarded-For: the throttle counts that address.
 # Serving gunicorn directly to the internet? Set this to 0, or anyone can pick an address.
 LOGIN_THROTTLE_TRUST_FORWARDED_FOR = env_bool("LOGIN_THROTTLE_TRUST_FORWARDED_FOR", PRODUCTION)
-AUTHENTICATION_BACKENDS = ["trec.accounts.throttle.LoginThrottleBackend", *AUTHENTICATION_BACKENDS]
-MIDDLEWARE = [
-    *MIDDLEWARE,
-    "trec.accounts.throttle.LoginThrottleMiddleware",
-    "trec.middleware.PermissionsPolicyMiddleware",
-]
 # Powerful browser features the hub never uses are off for every page and frame; the
 # camera is allowed for the hub's own pages (the QR check-in page scans codes).
 PERMISSIONS_POLICY = {

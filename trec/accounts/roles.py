@@ -84,10 +84,6 @@ def is_coordinator(user) -> bool:
     return cached
 
 
-def is_provider_staff(user) -> bool:
-    return user.is_authenticated and user.is_staff and not is_coordinator(user)
-
-
 def sync_coordinators_group(apps) -> None:
     """Create the Coordinators group and grant it every hub model permission."""
     Group = apps.get_model("auth", "Group")

@@ -5,7 +5,7 @@ it off, how to tell whether it still applies when the worker picks it up, and wh
 it says. The outbox, the tasks, the admin and the sweep know nothing else about it,
 so a new kind is one class in its app's ``notifications.py``::
 
-    # communities/notifications.py (once communities exist)
+    # communities/notifications.py
     from trec.notifications.registry import ReminderKind, Skip, register
 
     @register
