@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -28,6 +29,7 @@ from providers.models import Provider
 
 from . import admin_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
+from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .models import Event, EventSession, ExpoBooth, Registration, Topic
 from .resources import EventResource
 
@@ -129,6 +131,8 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     inlines = [EventSessionInline, ExpoBoothInline]
     resource_classes = [EventResource]
     import_template_name = "admin/events/event/import.html"
+    tmp_storage_class = ImportUploadStorage
+    confirm_form_class = EventImportConfirmForm
     change_form_template = "admin/events/event/change_form.html"
     list_display = [
         "title",
@@ -453,6 +457,40 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         # deleted meanwhile) undoes the whole batch, not just that row.
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def get_confirm_form_kwargs(self, request, import_form=None):
+        return {
+            **super().get_confirm_form_kwargs(request, import_form),
+            "user": request.user,
+            "format_count": len(self.get_import_formats()),
+            "resource_count": len(self.get_import_resource_classes(request)),
+        }
+
+    def get_confirm_form_initial(self, request, import_form):
+        initial = super().get_confirm_form_initial(request, import_form)
+        if "import_file_name" in initial:
+            initial["import_file_name"] = sign_upload_name(
+                initial["import_file_name"], user=request.user
+            )
+        return initial
+
+    def process_import(self, request, **kwargs):
+        """The confirmation reads only the person's own, still waiting upload
+        (events.import_files); anything else is a 400 that says what to do."""
+        if request.method == "POST" and self.has_import_permission(request):
+            form = self.create_confirm_form(request)
+            if not form.is_valid():
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": _("Import"),
+                    "opts": self.opts,
+                    "errors": [e for errors in form.errors.values() for e in errors],
+                    "import_url": reverse("admin:events_event_import"),
+                }
+                return TemplateResponse(
+                    request, "admin/events/event/import_refused.html", context, status=400
+                )
+        return super().process_import(request, **kwargs)
 
     def get_import_context_data(self, **kwargs):
         context = super().get_import_context_data(**kwargs)

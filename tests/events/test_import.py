@@ -3,6 +3,9 @@ with any bad row saves nothing, imported events wait for review, and provider st
 import only for their own organisation."""
 
 import io
+import tempfile
+import uuid
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -259,3 +262,79 @@ def test_the_example_file_imports_cleanly(client, who, staff, coordinator, provi
     response = confirm(client, dry_run(client, upload))
     assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
     assert Event.objects.filter(provider=provider).count() == 2
+
+
+# --- The confirmation reads only the person's own upload (issue 15, item 8) ---------
+
+
+def confirm_data(response) -> dict:
+    form = soup(response).find("form", action=reverse(PROCESS_URL))
+    return {i["name"]: i.get("value", "") for i in form.find_all("input") if i.get("name")}
+
+
+@pytest.fixture
+def bystander_file():
+    """A file in the server's temp directory that is nobody's import."""
+    path = Path(tempfile.gettempdir()) / f"trec-bystander-{uuid.uuid4().hex}"
+    path.write_text("keep me")
+    yield path
+    path.unlink(missing_ok=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "../{bystander}",
+        "{bystander}",
+        "/tmp/{bystander}",  # noqa: S108 - the attack names the temp directory
+        "no-such-upload",
+        "0123456789abcdef0123456789abcdef",
+        "",
+    ],
+)
+def test_a_client_chosen_file_name_is_refused_and_touches_nothing(
+    client, staff, topics, bystander_file, forged
+):
+    client.force_login(staff)
+    data = confirm_data(dry_run(client, csv_file(*GOOD_ROWS)))
+    data["import_file_name"] = forged.format(bystander=bystander_file.name)
+    response = client.post(reverse(PROCESS_URL), data)
+    assert response.status_code == 400
+    page = soup(response).find(id="content-main").get_text(" ", strip=True)
+    assert "This upload is no longer available" in page or "This field is required" in page
+    assert bystander_file.read_text() == "keep me"
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_another_persons_upload_cannot_be_confirmed(client, staff, provider, topics):
+    client.force_login(staff)
+    data = confirm_data(dry_run(client, csv_file(*GOOD_ROWS)))
+    colleague = factories.ProviderStaffFactory(provider=provider)
+    client.force_login(colleague)
+    assert client.post(reverse(PROCESS_URL), data).status_code == 400
+    client.force_login(staff)  # the upload is still there for its owner
+    assert client.post(reverse(PROCESS_URL), data).status_code == 302
+    assert Event.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_confirmation_sent_twice_imports_once(client, staff, topics):
+    client.force_login(staff)
+    data = confirm_data(dry_run(client, csv_file(*GOOD_ROWS)))
+    assert client.post(reverse(PROCESS_URL), data).status_code == 302
+    again = client.post(reverse(PROCESS_URL), data)
+    assert again.status_code == 400
+    assert "Upload the file again" in again.content.decode()
+    assert Event.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field, value", [("format", "7"), ("format", "csv"), ("resource", "3")])
+def test_a_forged_format_or_resource_is_a_400(client, staff, topics, field, value):
+    client.force_login(staff)
+    data = confirm_data(dry_run(client, csv_file(*GOOD_ROWS)))
+    data[field] = value
+    assert client.post(reverse(PROCESS_URL), data).status_code == 400
+    assert Event.objects.count() == 0

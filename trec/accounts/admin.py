@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from .models import District, GradeBand, School, User
+from .roles import ROLE_GROUPS
+
+# What only a superuser may change on an account (trec.accounts.roles.ROLE_GROUPS).
+SUPERUSER_ONLY_FIELDS = ["is_staff", "is_superuser", "user_permissions"]
 
 
 @admin.register(User)
@@ -52,6 +57,41 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
+
+    # Coordinators manage people, but never hand out more power than their own roles:
+    # superuser and staff status and single permissions are read-only to them, the
+    # group list offers only the hub's roles, and superusers' accounts (their e-mail,
+    # their password) are out of their reach. The form ignores fields it does not show,
+    # so a forged POST changes nothing either.
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += SUPERUSER_ONLY_FIELDS
+        return readonly
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_GROUPS)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(name__in=ROLE_GROUPS))
+        super().save_related(request, form, formsets, change)
+        if request.user.is_superuser:
+            return
+        user = form.instance
+        user.groups.add(*kept)  # groups outside the roles are not the coordinator's to drop
+        if not user.is_staff and user.groups.filter(name__in=ROLE_GROUPS).exists():
+            user.is_staff = True  # a role means working in the back office
+            user.save(update_fields=["is_staff"])
 
 
 class SchoolInline(admin.TabularInline):

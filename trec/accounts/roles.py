@@ -11,6 +11,10 @@ from django.contrib.auth.management import create_permissions
 
 COORDINATORS_GROUP = "Coordinators"
 PROVIDER_STAFF_GROUP = "Provider staff"
+# The groups a coordinator may grant or take away in the back office (accounts.admin).
+# Granting one makes the person staff (the back office needs it); superuser status,
+# single permissions and any other group stay a superuser's to give.
+ROLE_GROUPS = (COORDINATORS_GROUP, PROVIDER_STAFF_GROUP)
 
 # Provider staff manage their own organisation's listings; the admin narrows every
 # queryset to their providers (events.admin, providers.admin).
