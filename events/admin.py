@@ -606,11 +606,16 @@ class RegistrationAdmin(ProviderScopedAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(permissions=["change"], description=gettext_lazy("Approve selected pending"))
+    @admin.action(
+        permissions=["change"],
+        description=gettext_lazy("Approve selected pending (or reverse a decline)"),
+    )
     def approve_pending(self, request, queryset):
         confirmed = waitlisted = 0
         # First come, first served: the earliest requests get the remaining seats.
-        pending = queryset.filter(status=Registration.Status.PENDING).order_by("created_at")
+        pending = queryset.filter(
+            status__in=[Registration.Status.PENDING, Registration.Status.DECLINED]
+        ).order_by("created_at")
         for registration in pending:
             decided = services.registration_decide(registration=registration, approve=True)
             if decided.status == Registration.Status.CONFIRMED:

@@ -115,6 +115,9 @@ def registration_create(*, event: Event, user) -> RegistrationResult:
     registration = Registration.objects.filter(event=event, user=user).first()
     if registration is not None and registration.status in ACTIVE:
         return RegistrationResult(registration, created=False)
+    if registration is not None and registration.status == Registration.Status.DECLINED:
+        # Only the provider reverses a decline (registration_decide).
+        raise RegistrationClosed(_("The provider declined your request for a place at this event."))
     if registration is None:
         registration = Registration(event=event, user=user)
     if event.requires_approval:
@@ -154,10 +157,14 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
 @transaction.atomic
 def registration_decide(*, registration: Registration, approve: bool) -> Registration:
-    """The provider approves (confirmed, or waitlisted when full) or declines a pending one."""
+    """The provider approves (confirmed, or waitlisted when full) or declines a pending one,
+    or reverses a decline by approving it. Anything else is left as it is."""
     event = _lock_event(registration.event_id)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.PENDING:
+    decidable = [Registration.Status.PENDING]
+    if approve:
+        decidable.append(Registration.Status.DECLINED)
+    if registration.status not in decidable:
         return registration
     if not approve:
         registration.status = Registration.Status.DECLINED

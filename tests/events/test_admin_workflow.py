@@ -349,6 +349,12 @@ def test_provider_staff_approve_and_decline_pending_registrations(client, staff,
     # The list shows the waiting-list position without a query per row.
     page = soup(client.get(changelist, {"status__exact": "waitlisted"}))
     assert page.select_one("#result_list td.field-waitlist_position").get_text() == "1"
+    # Approving a declined registration reverses the decline (the event is full: waiting).
+    client.post(
+        changelist,
+        {"action": "approve_pending", "_selected_action": [pending[2].pk], "index": 0},
+    )
+    assert Registration.objects.get(pk=pending[2].pk).status == Registration.Status.WAITLISTED
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from events import services
 from events.models import Event, OutboundClick, Registration, SavedEvent
 from tests import factories
 from tests.factories import in_days
@@ -168,6 +169,29 @@ def test_pending_registration_waits_for_the_provider(client, webinar):
     response = client.get(url(webinar))
     assert "Your registration is waiting for the provider's approval." in text(response)
     assert JOIN_URL not in response.content.decode()
+
+
+def test_a_declined_registration_stays_declined_when_posted_again(client, webinar):
+    """The page offers no "Register" after a decline; a hand-made POST is refused too."""
+    webinar.requires_approval = True
+    webinar.save()
+    registration = factories.RegistrationFactory(
+        event=webinar, status=Registration.Status.PENDING, confirmed_at=None
+    )
+    services.registration_decide(registration=registration, approve=False)
+    client.force_login(registration.user)
+
+    response = client.post(url(webinar, "register"), follow=True)
+
+    assert messages_shown(response) == [
+        "The provider declined your request for a place at this event."
+    ]
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.DECLINED
+    # The provider can still reverse the decline: then the educator has the seat.
+    services.registration_decide(registration=registration, approve=True)
+    registration.refresh_from_db()
+    assert registration.status == Registration.Status.CONFIRMED
 
 
 def test_full_event_offers_the_waiting_list(client, educator, webinar):

@@ -17,11 +17,13 @@ from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import MeetingAttendance, Membership, Thread
+from communities.models import Community, MeetingAttendance, Membership, Thread
 from communities.models import Post as DiscussionPost
-from events.models import Attendance, Registration, SavedEvent
-from events.services import event_saved
+from events import program_services
+from events.models import Attendance, Registration, SavedEvent, SessionChoice
+from events.services import event_saved, registration_create
 from gratitude.models import Post as GratitudePost
+from providers.models import SessionRequest
 from surveys.models import Answer
 from surveys.models import Response as SurveyResponse
 from tests import factories
@@ -58,7 +60,9 @@ def build_history(person, *, events: int = 1):
         )
         SavedEvent.objects.create(user=person, event=event)
         event_saved(event=event)
-    community = CommunityFactory(title=f"Circle {person.pk}-{batch}")
+    community = CommunityFactory(
+        title=f"Circle {person.pk}-{batch}", status=Community.Status.CLOSED
+    )
     membership = MembershipFactory(
         community=community,
         user=person,
@@ -206,7 +210,7 @@ def test_the_downloads_take_the_same_queries_for_little_or_much(
 
 # session + user, the user again with district and school, grade bands, interests, then
 # one query per section (registrations and memberships each prefetch their attendance).
-QUERIES = 2 + 3 + 16
+QUERIES = 2 + 3 + 17
 
 
 # --- Deleting the account -------------------------------------------------------------
@@ -315,6 +319,85 @@ def test_deletion_removes_personal_data_and_keeps_the_counts(client, person):
         {"login": "dana.whitehorse@example.org", "password": factories.PASSWORD},
     )
     assert login.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def delete_account(client, person):
+    client.force_login(person)
+    response = client.post(
+        reverse("accounts:delete_account"), {"password": factories.PASSWORD, "confirm": "on"}
+    )
+    assert response.status_code == 302
+
+
+def test_deletion_gives_up_places_and_promotes_the_next_person_waiting(
+    client, person, django_capture_on_commit_callbacks
+):
+    webinar = factories.EventFactory(capacity=1)
+    summit = factories.ProgramFactory(capacity=None)
+    breakout = factories.ProgramSessionFactory(event=summit, capacity=1)
+    community = CommunityFactory(capacity=1)
+    next_in_line = factories.EducatorFactory()
+    session_waiter = factories.EducatorFactory()
+    for user in (person, next_in_line, session_waiter):
+        registration_create(event=webinar, user=user)
+        summit_registration = registration_create(event=summit, user=user).registration
+        program_services.session_choose(registration=summit_registration, session=breakout)
+    MembershipFactory(community=community, user=person)
+    waiting_member = MembershipFactory(community=community, status=Membership.Status.WAITLISTED)
+    assert Registration.objects.get(event=webinar, user=next_in_line).status == "waitlisted"
+    assert SessionChoice.objects.get(registration__user=next_in_line).status == "waitlisted"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(client, person)
+
+    assert set(Registration.objects.filter(user=person).values_list("status", flat=True)) == {
+        Registration.Status.CANCELLED
+    }
+    assert not SessionChoice.objects.filter(registration__user=person).exists()
+    assert Registration.objects.get(event=webinar, user=next_in_line).status == "confirmed"
+    assert SessionChoice.objects.get(registration__user=next_in_line).status == "confirmed"
+    assert SessionChoice.objects.get(registration__user=session_waiter).status == "waitlisted"
+    assert (
+        Notification.objects.filter(
+            recipient=next_in_line, kind__in=["registration_promoted", "session_choice_promoted"]
+        ).count()
+        == 2
+    )
+    assert not Notification.objects.filter(recipient=person).exists()
+    # The community seat is free again for the coordinators to give to who waits.
+    assert Membership.objects.get(user=person).status == Membership.Status.WITHDRAWN
+    assert community.seats_left() == 1
+    assert Membership.objects.get(pk=waiting_member.pk).status == Membership.Status.WAITLISTED
+
+
+def test_deletion_scrubs_the_school_visit_requests_they_sent(client, person):
+    sent = factories.SessionRequestFactory(
+        submitted_by=person,
+        contact_name="Dana Whitehorse",
+        contact_email="dana.whitehorse@example.org",
+        contact_phone="(520) 555-0199",
+        notes="Call my cell after 5.",
+    )
+    someone_elses = factories.SessionRequestFactory()
+    old_status_link = sent.get_absolute_url()
+
+    client.force_login(person)
+    export = json.loads(client.get(reverse("accounts:my_data_json")).content)
+    [listed] = export["school_visit_requests"]
+    assert listed["school"] == sent.school_name
+    assert listed["contact_phone"] == "(520) 555-0199"
+    assert listed["notes"] == "Call my cell after 5."
+
+    delete_account(client, person)
+
+    sent.refresh_from_db()
+    assert sent.school_name and sent.status == SessionRequest.Status.NEW
+    scrubbed = json.dumps(list(SessionRequest.objects.filter(pk=sent.pk).values()), default=str)
+    assert "Whitehorse" not in scrubbed and "555-0199" not in scrubbed
+    assert "Call my cell" not in scrubbed and "dana." not in scrubbed
+    assert client.get(old_status_link).status_code == 404
+    someone_elses.refresh_from_db()
+    assert someone_elses.contact_name == "Maria Lopez"
 
 
 def test_back_office_accounts_are_closed_by_a_coordinator(client, db):

@@ -18,6 +18,7 @@ from communities.models import Post as DiscussionPost
 from events.models import Attendance, OutboundClick, Registration, SavedEvent
 from gratitude.models import Post as GratitudePost
 from gratitude.models import Reaction
+from providers.models import SessionRequest
 from surveys.models import Answer
 from surveys.models import Response as SurveyResponse
 from trec.notifications.models import Notification
@@ -269,6 +270,38 @@ def _survey_answers(user: User) -> list[dict]:
     ]
 
 
+def _session_requests(user: User) -> list[dict]:
+    """School-visit requests they sent while signed in."""
+    requests = (
+        SessionRequest.objects.filter(submitted_by=user)
+        .select_related("provider", "offering", "duration", "district")
+        .order_by("created_at", "pk")
+    )
+    return [
+        _record(
+            provider=request.provider.name,
+            offering=request.offering.title,
+            length=request.duration.label,
+            school=request.school_name,
+            district=request.district.name if request.district else "",
+            contact_name=request.contact_name,
+            contact_email=request.contact_email,
+            contact_phone=request.contact_phone,
+            audience_size=request.audience_size,
+            preferred_dates=", ".join(
+                f"{day.isoformat()} ({time_of_day})"
+                for day, time_of_day in request.preferred_slots()
+            ),
+            notes=request.notes,
+            status=request.get_status_display(),
+            scheduled_for=request.scheduled_start,
+            decline_reason=request.decline_reason,
+            sent=request.created_at,
+        )
+        for request in requests
+    ]
+
+
 def _survey_drafts(user: User) -> list[dict]:
     drafts = (
         SurveyResponse.objects.filter(user=user, status=SurveyResponse.Status.DRAFT)
@@ -296,6 +329,7 @@ SECTIONS = {
     "notifications": _notifications,
     "survey_answers": _survey_answers,
     "survey_drafts": _survey_drafts,
+    "school_visit_requests": _session_requests,
 }
 
 

@@ -1,5 +1,19 @@
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+
+from communities.models import Community, Membership
+from communities.services import membership_withdraw
+from events.models import OutboundClick, Registration, SavedEvent
+from events.services import ACTIVE as ACTIVE_REGISTRATIONS
+from events.services import registration_cancel
+from gratitude.models import Post as GratitudePost
+from providers.models import ProviderMembership, SessionRequest, new_request_token
+from surveys.models import Response as SurveyResponse
+from trec.notifications.models import Notification
+from trec.transcripts.models import Certificate
 
 from .models import User, new_calendar_token
 
@@ -37,26 +51,22 @@ def account_delete(*, user: User) -> User:
       session: Django checks a session against the password hash), the account
       inactive, the calendar feed token new. Role, grade bands, district and students
       served stay: coarse facts the impact report breaks its counts down by.
+    - The places they hold in what is still to come are given up, through the same
+      services as when they cancel themselves, so the next person waiting is promoted
+      in this transaction: registrations for events not yet over (and, for programs,
+      their session choices), applications and seats in communities not yet closed.
+      Past registrations and closed cohorts stay (the report's history).
     - Submitted survey responses stay (the survey's counts), linked to the tombstone.
     - What they wrote for others: gratitude posts they signed become anonymous;
       discussion posts stay, shown as by "Former member"; the answers of their
       community applications are cleared; certificates lose the name and are revoked,
-      so the public verification page names no one.
+      so the public verification page names no one. School-visit requests they sent
+      keep the school and the dates the provider works with; the contact's name,
+      e-mail, phone and notes are scrubbed and the private status link stops working.
     """
-    from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
-    from django.utils.translation import gettext
-
-    from communities.models import Membership
-    from events.models import OutboundClick, SavedEvent
-    from gratitude.models import Post as GratitudePost
-    from providers.models import ProviderMembership
-    from surveys.models import Response as SurveyResponse
-    from trec.notifications.models import Notification
-    from trec.transcripts.models import Certificate
-
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
+    _give_up_places(user)
 
     SavedEvent.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
@@ -73,6 +83,22 @@ def account_delete(*, user: User) -> User:
     Certificate.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=now, revoked_reason="Account deleted"
     )
+    for session_request in SessionRequest.objects.filter(submitted_by=user):
+        session_request.contact_name = former
+        session_request.contact_email = f"deleted-{user.pk}@invalid"
+        session_request.contact_phone = ""
+        session_request.notes = ""
+        session_request.token = new_request_token()
+        session_request.save(
+            update_fields=[
+                "contact_name",
+                "contact_email",
+                "contact_phone",
+                "notes",
+                "token",
+                "updated_at",
+            ]
+        )
 
     user.email = f"deleted-{user.pk}@invalid"
     user.first_name = ""
@@ -93,3 +119,19 @@ def account_delete(*, user: User) -> User:
     user.deleted_at = now
     user.save()
     return user
+
+
+def _give_up_places(user: User) -> None:
+    """Cancel the registrations and withdraw the memberships that still hold a place,
+    promoting whoever waits (registration_cancel and membership_withdraw do both)."""
+    registrations = Registration.objects.filter(
+        user=user, status__in=ACTIVE_REGISTRATIONS, completed_at__isnull=True
+    ).select_related("event")
+    for registration in registrations:
+        if not registration.event.is_past:
+            registration_cancel(registration=registration)
+    memberships = Membership.objects.filter(user=user).exclude(
+        community__status=Community.Status.CLOSED
+    )
+    for membership in memberships:
+        membership_withdraw(membership=membership)
