@@ -3,8 +3,10 @@ topics) and permission-checked lookups."""
 
 from __future__ import annotations
 
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from events.models import Registration, Topic
 from providers.access import provider_ids_for
@@ -79,3 +81,28 @@ def draft_for(*, survey: Survey, user) -> dict:
         .first()
     )
     return draft or {}
+
+
+def open_surveys():
+    """Surveys anyone may find and take now: needs and general surveys that have opened
+    (a survey without an opening date is still being built) and not closed, not tied to
+    an event, not behind invitation links. Soonest to close first."""
+    now = timezone.now()
+    return (
+        Survey.objects.filter(
+            kind__in=[Survey.Kind.NEEDS, Survey.Kind.GENERAL],
+            event__isnull=True,
+            invitation_only=False,
+            is_feedback_template=False,
+            opens_at__lte=now,
+        )
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .order_by(F("closes_at").asc(nulls_last=True), "title")
+    )
+
+
+def current_survey() -> Survey | None:
+    """The survey the home page points to: the open needs survey first."""
+    surveys = list(open_surveys()[:10])
+    needs = [survey for survey in surveys if survey.kind == Survey.Kind.NEEDS]
+    return (needs or surveys or [None])[0]

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "surveys"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("feedback/event/<int:event_id>/", views.attach_feedback, name="attach_feedback"),
     path("<slug:slug>/", views.take, name="take"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),

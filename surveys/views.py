@@ -133,6 +133,12 @@ def _render_page(request, plan, form, page_number: int, token: str, data=None):
     return render(request, "surveys/take.html", context)
 
 
+@require_safe
+def index(request):
+    """Who: everyone. The surveys open to anyone right now, soonest to close first."""
+    return render(request, "surveys/index.html", {"surveys": selectors.open_surveys()})
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def take(request, slug):
     """Who: everyone for open anonymous surveys (invitation-only ones: holders of an

@@ -1,4 +1,5 @@
 import pytest
+from bs4 import BeautifulSoup
 from django.db import OperationalError, connection
 
 
@@ -43,3 +44,24 @@ def test_healthz_checks_a_running_redis(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["checks"]["redis"] == "ok"
+
+
+@pytest.mark.django_db
+def test_the_status_page_tells_people_in_words_and_the_footer_links_it(client):
+    response = client.get("/status/")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content.decode(), "html.parser")
+    assert soup.h1.get_text() == "Service status"
+    assert "Everything is working." in soup.select_one(".status-summary").get_text()
+    home = BeautifulSoup(client.get("/").content.decode(), "html.parser")
+    assert home.select_one("footer a[href='/status/']").get_text() == "Service status"
+
+
+@pytest.mark.django_db
+def test_the_status_page_says_email_is_delayed_when_redis_is_down(client, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/status/")
+    assert response.status_code == 200
+    text = BeautifulSoup(response.content.decode(), "html.parser").get_text()
+    assert "some e-mails may arrive late" in text
+    assert "Delayed" in text

@@ -281,6 +281,7 @@ ROUTES = {
     # Site pages
     "home": (url("home"), PUBLIC),
     "healthz": (url("healthz"), PUBLIC),
+    "status": (url("status"), PUBLIC),
     "ping": (url("ping"), PUBLIC),
     "accessibility": (url("accessibility"), PUBLIC),
     "set_language": (url("set_language"), everyone(405)),
@@ -423,6 +424,7 @@ ROUTES = {
     ),
     # Surveys: identified ones need an account; reports are for coordinators (and, for
     # event feedback, the event's provider staff); everyone else 404.
+    "surveys:index": (url("surveys:index"), PUBLIC),
     "surveys:take": [
         ("identified", url("surveys:take", slug("needs_survey")), SIGNED_IN),
         ("anonymous", url("surveys:take", slug("anonymous_survey")), PUBLIC),

@@ -13,6 +13,7 @@ admin.site.index_title = _("Back office")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("status/", views.status, name="status"),
     path("ping", views.ping, name="ping"),
     path("accessibility/", views.accessibility, name="accessibility"),
     # The hub's own set_language (also saves a signed-in person's choice) shadows Django's.

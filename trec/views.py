@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -48,12 +49,11 @@ def _check_redis() -> None:
         client.close()
 
 
-@never_cache
-@require_GET
-def healthz(request):
-    """Who: everyone (load balancers). 503 when the database does not answer; 200 and
-    "degraded" when only Redis is down, because the hub keeps serving without it (the
-    cache degrades and e-mails wait in the outbox)."""
+def service_status() -> tuple[str, dict[str, str]]:
+    """("ok" | "degraded" | "unavailable", {"database": "ok" | "down", "redis": ...}).
+    Unavailable when the database does not answer; degraded when only Redis is down,
+    because the hub keeps serving without it (the cache degrades and e-mails wait in
+    the outbox)."""
     checks = {"database": _check_database}
     if settings.REDIS_URL:
         checks["redis"] = _check_redis
@@ -62,18 +62,36 @@ def healthz(request):
         try:
             check()
         except Exception as exc:  # any failure means "down"; the reason goes to the log
-            logger.warning("healthz: %s is down: %s", name, exc)
+            logger.warning("service status: %s is down: %s", name, exc)
             results[name] = "down"
         else:
             results[name] = "ok"
     if results["database"] != "ok":
-        status = "unavailable"
-    elif all(state == "ok" for state in results.values()):
-        status = "ok"
-    else:
-        status = "degraded"
+        return "unavailable", results
+    if all(state == "ok" for state in results.values()):
+        return "ok", results
+    return "degraded", results
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Who: everyone (load balancers). JSON; 503 only when the database is down."""
+    status, results = service_status()
     return JsonResponse(
         {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
+    )
+
+
+@never_cache
+@require_GET
+def status(request):
+    """Who: everyone. The service status for people: what works right now, in words
+    (/healthz says the same for machines)."""
+    state, results = service_status()
+    context = {"state": state, "checked_at": timezone.now(), "results": results}
+    return render(
+        request, "pages/status.html", context, status=503 if state == "unavailable" else 200
     )
 
 

@@ -93,10 +93,10 @@ def test_sign_up_verify_log_in_onboard_and_save_profile(client):
     assert user.notify_reminders and not user.notify_updates
     assert user.onboarded_at is not None
 
-    # Next time they sign in they go straight on, not back to onboarding.
+    # Next time they sign in they go straight to My hub, not back to onboarding.
     client.logout()
     response = client.post(reverse("account_login"), login)
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("accounts:me")
 
 
 @pytest.mark.django_db
