@@ -303,7 +303,9 @@ class SessionRequest(models.Model):
     def __str__(self) -> str:
         return f"{self.offering} · {self.school_name}"
 
-    def get_absolute_url(self) -> str:
+    def status_url(self) -> str:
+        """The school's private status page. Deliberately not ``get_absolute_url``: the
+        token is a secret, and generic "view on site" links must never carry it."""
         return reverse("providers:request_status", kwargs={"token": self.token})
 
     @property

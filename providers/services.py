@@ -294,7 +294,7 @@ def requester_email(*, update_id: int) -> bool:
                     "provider": session_request.provider,
                     "offering_title": localized(session_request.offering, "title"),
                     "duration_label": localized(session_request.duration, "label"),
-                    "status_url": absolute_url(session_request.get_absolute_url()),
+                    "status_url": absolute_url(session_request.status_url()),
                     "provider_url": absolute_url(session_request.provider.get_absolute_url()),
                 },
             )

@@ -143,4 +143,4 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("link"))
     def link(self, invitation):
-        return invitation.get_absolute_url()
+        return invitation.link()

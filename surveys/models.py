@@ -316,7 +316,9 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.survey} invitation"
 
-    def get_absolute_url(self) -> str:
+    def link(self) -> str:
+        """The invitation's private link (its token is the secret that admits one
+        response), kept out of ``get_absolute_url`` and so out of "view on site"."""
         return reverse("surveys:take", args=[self.survey.slug]) + f"?t={self.token}"
 
 

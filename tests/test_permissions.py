@@ -322,7 +322,7 @@ ROUTES = {
     "providers:detail": (url("providers:detail", slug("provider_a")), PUBLIC),
     # On-site requests: anyone asks; the private status link needs no account.
     "providers:request": (url("providers:request", slug("provider_a")), PUBLIC),
-    "providers:request_status": (lambda w: w["session_request_a"].get_absolute_url(), PUBLIC),
+    "providers:request_status": (lambda w: w["session_request_a"].status_url(), PUBLIC),
     "providers:request_thanks": (
         lambda w: reverse("providers:request_thanks", args=[w["session_request_a"].token]),
         PUBLIC,
@@ -500,13 +500,7 @@ ROUTES = {
     # Without the query parameters it needs, the autocomplete answers 403 to staff too.
     "admin:autocomplete": (url("admin:autocomplete"), answers(LOGIN, LOGIN, 403, 403, LOGIN, 403)),
     "admin:jsi18n": (url("admin:jsi18n"), ADMIN_STAFF),
-    "admin:view_on_site": (
-        lambda w: reverse(
-            "admin:view_on_site",
-            args=[_content_type_id(w["published_a"]), w["published_a"].pk],
-        ),
-        answers(LOGIN, LOGIN, REDIRECT, REDIRECT, LOGIN, REDIRECT),
-    ),
+    # "View on site" (/admin/r/…): see view_on_site_routes().
     "admin:app_list": [
         ("events", lambda w: reverse("admin:app_list", args=["events"]), ADMIN_STAFF),
         (
@@ -552,12 +546,6 @@ ROUTES = {
         answers(LOGIN, LOGIN, 404, 404, LOGIN, 404),
     ),
 }
-
-
-def _content_type_id(obj) -> int:
-    from django.contrib.contenttypes.models import ContentType
-
-    return ContentType.objects.get_for_model(obj).pk
 
 
 # --- The back office's generated model views -----------------------------------------
@@ -629,6 +617,37 @@ def admin_model_answer(role: str, model_label: str, view: str):
     return 200
 
 
+def view_on_site_answer(role: str, model) -> object:
+    """/admin/r/<type>/<id>/ redirects to an object's page only for those who may open
+    the object in the back office, and only for a model whose page is public-safe
+    (secret links are not ``get_absolute_url``); anything else is 404 (trec.admin_site)."""
+    change = admin_model_answer(role, model._meta.label, "change")
+    if change == LOGIN:
+        return LOGIN
+    model_admin = admin.site._registry.get(model)
+    has_page = hasattr(model, "get_absolute_url") and model_admin and model_admin.view_on_site
+    return REDIRECT if change == 200 and has_page else 404
+
+
+def view_on_site_routes():
+    """Every model with a page or in the back office, through the shortcut."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    models = [m for m in apps.get_models() if hasattr(m, "get_absolute_url")]
+    models += [m for m in admin.site._registry if m not in models]
+    cases = []
+    for model in models:
+        label = model._meta.label
+
+        def build(w, model=model, label=label):
+            content_type = ContentType.objects.get_for_model(model)
+            return reverse("admin:view_on_site", args=[content_type.pk, ADMIN_OBJECTS(w, label).pk])
+
+        cases.append((label, build, {role: view_on_site_answer(role, model) for role in ROLES}))
+    return {"admin:view_on_site": cases}
+
+
 def admin_model_routes():
     """route key → [(case, builder, answers)] for every registered ModelAdmin."""
     routes = {}
@@ -698,7 +717,7 @@ def all_route_keys() -> list[str]:
 
 def expectations() -> dict:
     table = {}
-    for key, value in {**admin_model_routes(), **ROUTES}.items():
+    for key, value in {**admin_model_routes(), **view_on_site_routes(), **ROUTES}.items():
         table[key] = value if isinstance(value, list) else [("", *value)]
     return table
 

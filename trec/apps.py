@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class TrecConfig(AppConfig):
@@ -12,3 +13,10 @@ class TrecConfig(AppConfig):
         from . import cache_signals
 
         cache_signals.connect()
+
+
+class HubAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the hub's site (trec.admin_site: a scoped "view on site")."""
+
+    default = False  # TrecConfig is this module's own app
+    default_site = "trec.admin_site.HubAdminSite"

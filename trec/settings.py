@@ -59,7 +59,7 @@ ENABLED_SOCIAL_PROVIDERS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "trec.apps.HubAdminConfig",  # django.contrib.admin with a scoped "view on site"
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -129,8 +129,8 @@ def test_every_on_site_route_answers_each_role_as_intended(client, setting, role
     urls = {
         "profile": setting["provider_a"].get_absolute_url(),
         "request_form": f"/providers/{setting['provider_a'].slug}/request/",
-        "status_page": session_request.get_absolute_url(),
-        "thanks_page": f"{session_request.get_absolute_url()}thanks/",
+        "status_page": session_request.status_url(),
+        "thanks_page": f"{session_request.status_url()}thanks/",
         "wrong_token": "/providers/requests/guessed-token/",
         "queue": "/admin/providers/sessionrequest/",
         "request_in_admin": f"/admin/providers/sessionrequest/{session_request.pk}/change/",
