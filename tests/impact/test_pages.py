@@ -65,7 +65,7 @@ def test_public_page_shows_figures_trend_charts_and_how_we_count(report, client)
         assert figure.find("table")
     how = page.find(id="how-heading").parent.get_text(" ", strip=True)
     assert "Someone who attended twice, or ten times, counts once." in how
-    assert "fewer than 5" in how
+    assert "fewer than 5 people is “withheld”" in how
 
 
 def test_trend_says_up_or_down_in_words(report, client, region):
@@ -89,11 +89,12 @@ def test_public_breakdowns_hide_cells_about_fewer_than_five_people(report, clien
         tr.th.get_text(): [td.get_text() for td in tr.find_all("td")]
         for tr in reach.select("tbody tr")
     }
-    assert rows["East Mesa"] == ["5", "100"]
-    assert rows["North Unified"] == ["fewer than 5", "fewer than 5"]
-    assert rows["South Valley"] == ["fewer than 5", "fewer than 5"]
-    assert "North Unified" not in reach.find("svg").get_text()  # no bar for a small cell
-    assert "East Mesa" in reach.find("svg").get_text()
+    assert rows["North Unified"] == ["withheld", "withheld"]
+    assert rows["South Valley"] == ["withheld", "withheld"]
+    # North and South are 3 people together: East Mesa goes too, or the total minus it
+    # would publish a figure about those 3
+    assert rows["East Mesa"] == ["withheld", "withheld"]
+    assert "North Unified" not in reach.find("svg").get_text()  # no bar for a withheld cell
 
 
 def test_the_dashboard_shows_every_cell(report, client, coordinator):

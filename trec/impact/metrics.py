@@ -35,9 +35,6 @@ DEFINITIONS_VERSION = 1
 
 SERVED_TABLE = "impact_served_users"
 
-# Breakdown cells about fewer people than this are not shown on public pages.
-SUPPRESS_BELOW = 5
-
 LISTED = (Event.Status.PUBLISHED, Event.Status.ARCHIVED)
 NOT_COUNTED = (Registration.Status.CANCELLED, Registration.Status.DECLINED)
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from trec.accounts.models import User
 
-from . import charts, metrics
+from . import charts, metrics, suppression
 from .models import ImpactSnapshot
 from .periods import Period
 
@@ -99,31 +99,52 @@ def _label(dimension: str, raw) -> str:
     return str(raw)
 
 
-def _cell(value, people: int, *, public: bool, unit: str = "count") -> dict:
-    """A table cell; on public pages a figure about 1-4 people is withheld."""
-    if public and 0 < people < metrics.SUPPRESS_BELOW:
-        return {"text": _("fewer than 5"), "suppressed": True, "value": None}
-    if value is None:
-        return {"text": "—", "suppressed": False, "value": None}
-    return {"text": format_value(value, unit), "suppressed": False, "value": float(value)}
+def _cell(value, *, withheld: bool = False, unit: str = "count") -> dict:
+    """A table cell; on public pages, cells `suppression.withheld_cells` picks."""
+    if withheld:
+        return {"text": _("withheld"), "suppressed": True, "value": None}
+    number = _number(value)
+    return {
+        "text": format_value(value, unit),
+        "suppressed": False,
+        "value": None if number is None else float(number),
+    }
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str, str]], *, public: bool) -> list[dict]:
+    """{measure: cell} per row for `columns` of (measure, people field, unit); on public
+    pages small cells and their complements are withheld (see `suppression`)."""
+    people = [
+        [
+            row.get(count, 0) if row.get(measure) is not None else None
+            for measure, count, _u in columns
+        ]
+        for row in rows
+    ]
+    hidden = suppression.withheld_cells(people) if public else set()
+    return [
+        {
+            measure: _cell(row.get(measure), withheld=(r, c) in hidden, unit=unit)
+            for c, (measure, _count, unit) in enumerate(columns)
+        }
+        for r, row in enumerate(rows)
+    ]
+
+
+BREAKDOWN_COLUMNS = [
+    ("people", "people", "count"),
+    ("students", "people", "count"),
+    ("attendances", "people", "count"),
+    ("hours", "hour_people", "hours"),
+]
 
 
 def breakdown_rows(dimension: str, rows: list[dict], *, public: bool) -> list[dict]:
-    result = []
-    for row in rows:
-        people = row.get("people", 0)
-        result.append(
-            {
-                "label": _label(dimension, row.get("label")),
-                "people": _cell(people, people, public=public),
-                "students": _cell(row.get("students"), people, public=public),
-                "attendances": _cell(row.get("attendances"), people, public=public),
-                "hours": _cell(
-                    row.get("hours"), row.get("hour_people", 0), public=public, unit="hours"
-                ),
-            }
-        )
-    return result
+    cells = _table(rows, BREAKDOWN_COLUMNS, public=public)
+    return [
+        {"label": _label(dimension, row.get("label")), **row_cells}
+        for row, row_cells in zip(rows, cells, strict=True)
+    ]
 
 
 @dataclass
@@ -183,11 +204,13 @@ def _charts(data: dict, *, public: bool) -> list[Chart]:
     result = []
     months = series.get("monthly_attendance", [])
     month_rows, bars = [], []
-    for row in months:
+    month_cells = _table(
+        months, [("attendances", "people", "count"), ("people", "people", "count")], public=public
+    )
+    for row, cells in zip(months, month_cells, strict=True):
         day = datetime.date.fromisoformat(row["label"] + "-01")
         label = date_format(day, "M Y" if len(months) > 12 else "M")
-        cell = _cell(row["attendances"], row["people"], public=public)
-        people = _cell(row["people"], row["people"], public=public)
+        cell, people = cells["attendances"], cells["people"]
         month_rows.append([{"text": date_format(day, "F Y")}, cell, people])
         bars.append((label, cell["value"] or 0, cell["text"] if cell["value"] else ""))
     result.append(
@@ -247,6 +270,14 @@ def _charts(data: dict, *, public: bool) -> list[Chart]:
     return result
 
 
+PROGRAM_COLUMNS = [
+    ("attendees", "attendees", "count"),
+    ("hours", "attendees", "hours"),
+    ("students", "attendees", "count"),
+    ("satisfaction", "attendees", "percent"),
+]
+
+
 def build_report(
     snapshot: ImpactSnapshot, previous: ImpactSnapshot | None, *, public: bool
 ) -> Report:
@@ -286,15 +317,11 @@ def build_report(
         {"label": _label("kind", row["label"]), "text": format_value(row["events"])}
         for row in data.get("series", {}).get("events_by_kind", [])
     ]
-    for row in data.get("series", {}).get("programs", []):
+    programs = data.get("series", {}).get("programs", [])
+    program_cells = _table(programs, PROGRAM_COLUMNS, public=public)
+    for row, cells in zip(programs, program_cells, strict=True):
         report.programs.append(
-            {
-                **row,
-                "attendees_text": format_value(row["attendees"]),
-                "hours_text": format_value(row["hours"], "hours"),
-                "students_text": format_value(row["students"]),
-                "satisfaction_text": format_value(row["satisfaction"], "percent"),
-            }
+            {**row, **{f"{measure}_text": cell["text"] for measure, cell in cells.items()}}
         )
     return report
 
