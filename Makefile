@@ -15,7 +15,7 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test lint format bench bench-fanout bench-surveys bench-impact bench-burst bench-compare browser migrations messages clean \
+.PHONY: install run test checkers lint format bench bench-fanout bench-surveys bench-impact bench-burst bench-compare browser migrations messages clean \
 	drills drill-backup drill-pg-restart drill-redis drill-worker-kill
 
 install: $(STAMP)
@@ -44,7 +44,22 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
 
-test: $(STAMP) browser
+# The W3C Nu HTML checker for tests/test_html_validity.py: Java (apt-get when missing,
+# as root) and npm's vnu-jar in .tools/.
+VNU_VERSION := 26.9.27
+VNU_JAR := .tools/node_modules/vnu-jar/build/dist/vnu.jar
+checkers:
+	@command -v java >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else echo "The HTML checker needs Java: sudo apt-get install default-jre-headless" >&2; exit 1; fi; }
+	@test -f $(VNU_JAR) || { command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  else echo "The HTML checker is installed with npm: sudo apt-get install npm" >&2; exit 1; fi; }; \
+	  npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION); }
+
+test: $(STAMP) browser checkers
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT); fi; \
 	echo "make test: database $${DATABASE_URL:-SQLite (embedded default)}; redis $${REDIS_URL:-none}"; \
@@ -131,4 +146,4 @@ drill-pg-restart: $(STAMP)
 	DATABASE_URL=$(BENCH_DB) REDIS_URL=$(BENCH_REDIS) $(BIN)/python bench/drills/pg_restart.py $(DRILL_ARGS)
 
 clean:
-	rm -rf $(VENV) var staticfiles test-artifacts bench/results
+	rm -rf $(VENV) .tools var staticfiles test-artifacts bench/results
