@@ -379,7 +379,7 @@ def test_deletion_scrubs_the_school_visit_requests_they_sent(client, person):
         notes="Call my cell after 5.",
     )
     someone_elses = factories.SessionRequestFactory()
-    old_status_link = sent.get_absolute_url()
+    old_status_link = sent.status_url()
 
     client.force_login(person)
     export = json.loads(client.get(reverse("accounts:my_data_json")).content)
