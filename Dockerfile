@@ -18,4 +18,5 @@ RUN SECRET_KEY=build-only-collectstatic-key ALLOWED_HOSTS=localhost \
 
 USER trec
 EXPOSE 8000
-CMD ["gunicorn", "trec.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", "--workers", "2", "--threads", "4", "--access-logfile", "-"]
+# Workers, threads, request limits and headers: gunicorn.conf.py.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "--access-logfile", "-", "trec.wsgi:application"]

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "trec.uploads.RequestBodyLimitMiddleware",  # before anything reads a body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Database unreachable: a friendly 503 with Retry-After, not a 500 (issue 11).
     "trec.middleware_db.DatabaseUnavailableMiddleware",
@@ -106,6 +107,7 @@ MIDDLEWARE = [
     # Sign-in throttling (see "Security" below) and the Permissions-Policy header.
     "trec.accounts.throttle.LoginThrottleMiddleware",
     "trec.middleware.PermissionsPolicyMiddleware",
+    "trec.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "trec.urls"
@@ -284,8 +286,16 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest request body the hub accepts (an event import or a 2 MB picture fits with
+# room to spare); larger ones are a 413 before anything reads them (trec.uploads).
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_MB", "10")) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "trec.uploads.BodyLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB in memory, larger files to a temp file
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # the form fields besides files
 
 # --- E-mail -----------------------------------------------------------------
 
@@ -393,6 +403,9 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

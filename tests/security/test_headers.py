@@ -124,7 +124,8 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
         "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG, "
-        "s.LOGIN_THROTTLE_TRUST_FORWARDED_FOR)"
+        "s.LOGIN_THROTTLE_TRUST_FORWARDED_FOR, "
+        "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -135,4 +136,7 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["31536000", "True", "True", "True", "True", "False", "True"]
+    assert result.stdout.split() == [
+        *["31536000", "True", "True", "True", "True", "False", "True"],
+        *["True", "Lax", "True"],  # the language cookie
+    ]
