@@ -239,6 +239,9 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_FORMS = {"reset_password": "trec.accounts.forms.PrivateResetPasswordForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the e-mail in the browser that signed up signs the person in, and they go
+# on to where they were heading (the adapter puts the short profile first).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -210,3 +210,42 @@ def test_password_reset_sends_an_email(client, educator):
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+@pytest.mark.django_db
+def test_signing_up_from_an_event_comes_back_to_it_signed_in_with_register_in_reach(client):
+    event = factories.EventFactory(title="Restorative Circles", capacity=20)
+    page = soup(client.get(event.get_absolute_url()))
+    signup_link = page.find("a", string="Create a free account")["href"]
+    assert signup_link == f"{reverse('account_signup')}?next={event.get_absolute_url()}"
+
+    response = client.post(
+        signup_link,
+        {"email": "lena.yazzie@example.org", "password1": STRONG, "password2": STRONG},
+    )
+    assert response["Location"] == reverse("account_email_verification_sent")
+
+    # The link in the e-mail, opened in the same browser: signed in, onboarding first…
+    response = client.post(confirmation_link(mail.outbox[-1]))
+    onboarding = response["Location"]
+    assert onboarding.startswith(reverse("accounts:onboarding"))
+    page = soup(client.get(onboarding))
+    assert page.select_one("main form input[name=next]")["value"] == event.get_absolute_url()
+
+    # …then back to the event, where the register button is the next thing to press.
+    response = client.post(
+        onboarding,
+        {
+            "first_name": "Lena",
+            "last_name": "Yazzie",
+            "role": User.Role.TEACHER,
+            "grade_bands": [GradeBand.objects.get(code="k-2").pk],
+            "preferred_language": "en",
+            "next": event.get_absolute_url(),
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == event.get_absolute_url()
+    page = soup(response)
+    assert page.find("button", string=re.compile(r"^\s*Register\s*$")) is not None
+    assert "Sign in" not in page.select_one("header").get_text()

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.utils import get_login_redirect_url
 from django.urls import reverse
 
 
@@ -8,3 +11,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.is_authenticated and user.needs_onboarding:
             return reverse("accounts:onboarding")
         return super().get_login_redirect_url(request)
+
+    def post_login(self, request, user, *, redirect_url=None, signup=False, **kwargs):
+        """A first sign-in always passes through the short profile, then goes on to where
+        the person was heading (the event they signed up from, kept as ?next= through
+        sign-up and e-mail confirmation)."""
+        target = get_login_redirect_url(request, redirect_url, signup=signup)
+        onboarding = reverse("accounts:onboarding")
+        if user.needs_onboarding and not target.startswith(onboarding):
+            redirect_url = f"{onboarding}?{urlencode({'next': target})}"
+        return super().post_login(request, user, redirect_url=redirect_url, signup=signup, **kwargs)
