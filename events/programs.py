@@ -84,7 +84,9 @@ def _queue_position():
 def sessions_with_seats(event: Event):
     return (
         EventSession.objects.filter(event=event)
-        .select_related("featured_provider")
+        # A session from an accepted proposal shows its presenters' photos and bios.
+        .select_related("featured_provider", "proposal")
+        .prefetch_related("proposal__presenters__user")
         .annotate(
             confirmed_count=Count(
                 "choices", filter=Q(choices__status=SessionChoice.Status.CONFIRMED)

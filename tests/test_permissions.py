@@ -38,6 +38,8 @@ from providers.models import ProviderMembership
 from surveys.models import Invitation
 from tests import factories
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
+from tests.proposals.factories import CallFactory, add_reviewer
+from tests.proposals.factories import proposal as make_proposal
 from trec.accounts.models import GradeBand
 from trec.accounts.roles import (
     COORDINATOR_APPS,
@@ -175,6 +177,13 @@ def world(db):
     social_account = SocialAccount.objects.create(user=member, provider="google", uid="123")
     social_token = SocialToken.objects.create(app=social_app, account=social_account, token="t")
 
+    # Calls for proposals: the educator leads a proposal to provider A's summit and
+    # invites provider A's staff member; the facilitator reviews this call, not the other.
+    call = CallFactory(event=factories.ProgramFactory(provider=provider_a, title="Summit A 2027"))
+    other_call = CallFactory()
+    add_reviewer(call, facilitator)
+    proposal = make_proposal(call, educator, co_presenters=[people["staff_a"].email])
+
     # One object for every model registered in the back office, for its change, history
     # and delete views (see ADMIN_OBJECTS).
     objects = {
@@ -206,6 +215,8 @@ def world(db):
         "surveys.Survey": needs_survey,
         "surveys.Question": survey_question,
         "surveys.Invitation": invitation,
+        "proposals.Call": call,
+        "proposals.Proposal": proposal,
     }
     return {
         "people": people,
@@ -225,6 +236,9 @@ def world(db):
         "session_request_a": session_request_a,
         "needs_survey": needs_survey,
         "anonymous_survey": anonymous_survey,
+        "call": call,
+        "other_call": other_call,
+        "proposal": proposal,
         "objects": objects,
     }
 
@@ -247,6 +261,9 @@ def url(name, args=None, query=""):
 
 
 CHECK_IN_DESK = answers(LOGIN, 403, 200, 403, 403, 200)
+SIGNED_IN_404 = answers(LOGIN, 404, 404, 404, 404, 404)
+REVIEWER = answers(LOGIN, 404, 404, 404, 200, 404)  # the facilitator reviews the call
+COORDINATOR_PAGE = answers(LOGIN, 403, 403, 403, 403, 200)
 
 
 def program_url(name, extra=None):
@@ -446,6 +463,52 @@ ROUTES = {
         url("surveys:attach_feedback", lambda w: [w["published_a"].pk]),
         POST_ONLY,
     ),
+    # Calls for proposals: public calls; a proposal for its presenters (the educator
+    # leads it) and coordinators; review for the call's committee only (the facilitator
+    # reviews "call", not "other_call"); managing for coordinators (events.proposals.access).
+    "proposals:calls": (url("proposals:calls"), PUBLIC),
+    "proposals:call": (url("proposals:call", slug("call")), PUBLIC),
+    "proposals:submit": (url("proposals:submit", slug("call")), SIGNED_IN),
+    "proposals:proposal": (
+        url("proposals:proposal", lambda w: [w["proposal"].pk]),
+        answers(LOGIN, 200, 200, 404, 404, 200),  # staff A is invited to co-present
+    ),
+    "proposals:edit": (
+        url("proposals:edit", lambda w: [w["proposal"].pk]),
+        answers(LOGIN, 200, 404, 404, 404, 404),
+    ),
+    "proposals:withdraw": (url("proposals:withdraw", lambda w: [w["proposal"].pk]), POST_ONLY),
+    "proposals:confirm": (url("proposals:confirm", lambda w: [w["proposal"].pk]), POST_ONLY),
+    "proposals:invitation": [
+        (
+            "sent to staff A",
+            url(
+                "proposals:invitation",
+                lambda w: [w["proposal"].presenters.get(is_lead=False).token],
+            ),
+            answers(LOGIN, 403, 200, 403, 403, 403),
+        ),
+        ("unknown", url("proposals:invitation", lambda w: ["no-such-token"]), SIGNED_IN_404),
+    ],
+    "proposals:review_list": [
+        ("reviewed", url("proposals:review_list", slug("call")), REVIEWER),
+        ("not reviewed", url("proposals:review_list", slug("other_call")), SIGNED_IN_404),
+    ],
+    "proposals:review": (
+        url("proposals:review", lambda w: [w["call"].slug, w["proposal"].pk]),
+        REVIEWER,
+    ),
+    "proposals:conflict": (
+        url("proposals:conflict", lambda w: [w["call"].slug, w["proposal"].pk]),
+        POST_ONLY,
+    ),
+    "proposals:manage": (url("proposals:manage", slug("call")), COORDINATOR_PAGE),
+    "proposals:decide": (url("proposals:decide", slug("call")), POST_ONLY),
+    "proposals:schedule": (
+        url("proposals:schedule", lambda w: [w["call"].slug, w["proposal"].pk]),
+        COORDINATOR_PAGE,
+    ),
+    "proposals:credits": (url("proposals:credits", slug("call")), POST_ONLY),
     # Sign-in and account management (django-allauth)
     "account_login": (url("account_login"), answers(200, *[REDIRECT] * 5)),
     "account_logout": (url("account_logout"), answers(REDIRECT, *[200] * 5)),
@@ -567,6 +630,7 @@ ADMIN_SWITCHED_OFF = {
     ("transcripts.Certificate", "add"),
     ("notifications.Notification", "add"),
     ("notifications.Notification", "delete"),
+    ("proposals.Proposal", "add"),
 }
 
 
@@ -779,6 +843,12 @@ POSTS = [
     ("apply", lambda w: reverse("communities:apply", args=[w["community"].slug])),
     ("certificate", lambda w: reverse("transcripts:certificate_create")),
     ("impact recompute", lambda w: reverse("impact:recompute")),
+    ("withdraw a proposal", lambda w: reverse("proposals:withdraw", args=[w["proposal"].pk])),
+    (
+        "score a proposal",
+        lambda w: reverse("proposals:review", args=[w["call"].slug, w["proposal"].pk]),
+    ),
+    ("decide", lambda w: reverse("proposals:decide", args=[w["call"].slug])),
 ]
 
 

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "communities",
     "surveys",
     "gratitude",
+    "events.proposals",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("gratitude/", include("gratitude.urls")),
     path("communities/", include("communities.urls")),
     path("surveys/", include("surveys.urls")),
+    path("calls/", include("events.proposals.urls")),
     path("impact/", include("trec.impact.urls")),
     path("me/transcript/", include("trec.transcripts.urls")),
     path("me/", include("trec.accounts.urls")),

@@ -63,6 +63,7 @@ COORDINATOR_APPS = (
     "transcripts",
     "impact",
     "notifications",
+    "proposals",
 )
 # ...but never grant themselves superpowers over users and groups.
 COORDINATOR_EXCLUDED = {

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communities.selectors import my_memberships
 from events import selectors as event_selectors
 from events.ical import build_calendar
+from events.proposals.selectors import my_invitations, my_proposals
 from trec.exports import csv_cell
 from trec.mail import absolute_url
 
@@ -76,6 +77,8 @@ def me(request):
             "registrations": event_selectors.my_registrations(request.user),
             "saved": event_selectors.my_saved_events(request.user),
             "memberships": my_memberships(request.user),
+            "proposals": my_proposals(request.user),
+            "invitations": my_invitations(request.user),
             "feed_url": absolute_url(feed_path),
             "webcal_url": absolute_url(feed_path)
             .replace("https://", "webcal://", 1)

@@ -31,6 +31,7 @@ class Credit(models.Model):
         MEETING = "meeting", _("Community meeting")
         ON_DEMAND = "on_demand", _("On-demand resource")
         MANUAL = "manual", _("Added by a coordinator")
+        PRESENTER = "presenter", _("Presenting a session")
 
     class CreditType(models.TextChoices):
         CLOCK_HOURS = "clock_hours", _("Clock hours")
@@ -130,6 +131,7 @@ class Certificate(models.Model):
         EVENT = "event", _("Event")
         COMMUNITY = "community", _("Community year")
         YEAR = "year", _("School-year summary")
+        PRESENTED = "presented", _("Presented a session")
 
     code = models.CharField(max_length=14, unique=True, default=new_certificate_code)
     user = models.ForeignKey(

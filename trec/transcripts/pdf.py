@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from trec.exports import latin1
 
+from .models import Certificate
+
 INK = (29, 35, 39)
 BRAND = (11, 61, 92)
 MUTED = (74, 85, 96)
@@ -99,12 +101,11 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
         line(_("REVOKED: this certificate is no longer valid."), 16, "B", ALERT, 8)
     line(_("This certifies that"), 13, gap=6)
     line(certificate.recipient_name, 30, "B", BRAND, 8)
-    line(
-        _("earned %(hours)s clock hours of professional learning in")
-        % {"hours": hours_text(certificate.hours)},
-        13,
-        gap=6,
-    )
+    if certificate.kind == Certificate.Kind.PRESENTED:
+        earned = _("presented, earning %(hours)s clock hours of professional learning,")
+    else:
+        earned = _("earned %(hours)s clock hours of professional learning in")
+    line(earned % {"hours": hours_text(certificate.hours)}, 13, gap=6)
     line(certificate.title, 20, "B", gap=12)
     if certificate.issuer:
         line(_("Offered by %(issuer)s") % {"issuer": certificate.issuer}, 12)

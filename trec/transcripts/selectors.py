@@ -115,6 +115,8 @@ def _subjects(user, credits: list[Credit], community_model) -> list[Subject]:
     for credit in credits:
         if credit.source_kind == Credit.Source.EVENT and credit.event_id:
             add(Certificate.Kind.EVENT, str(credit.event_id), credit.title, credit.hours)
+        elif credit.source_kind == Credit.Source.PRESENTER:
+            add(Certificate.Kind.PRESENTED, str(credit.source_id), credit.title, credit.hours)
         elif credit.source_kind == Credit.Source.MEETING and credit.community_id in titles:
             label = titles[credit.community_id]
             add(Certificate.Kind.COMMUNITY, str(credit.community_id), label, credit.hours)

@@ -164,6 +164,14 @@ def transcript_sync_for_meetings(*, meetings) -> dict:
 
 
 @transaction.atomic
+def transcript_sync_for_presenting(*, proposal_ids, desired: dict) -> dict:
+    """The "presenter" rows of these proposals (events.proposals computes who earns what:
+    {(user id, proposal id): {hours, earned_on, title, provider_name, event_id}}).
+    Idempotent, like the other sources."""
+    return _write_source(Credit.Source.PRESENTER, proposal_ids, desired)
+
+
+@transaction.atomic
 def credit_add_manual(
     *, user, hours: Decimal, earned_on: datetime.date, title: str, reason: str, created_by
 ) -> Credit:
@@ -195,6 +203,8 @@ def _credits_for(user, kind: str, key: str):
         return credits.filter(source_kind=Credit.Source.EVENT, event_id=key)
     if kind == Certificate.Kind.COMMUNITY:
         return credits.filter(source_kind=Credit.Source.MEETING, community_id=key)
+    if kind == Certificate.Kind.PRESENTED:
+        return credits.filter(source_kind=Credit.Source.PRESENTER, source_id=key)
     return credits.filter(school_year=key)
 
 
@@ -244,7 +254,7 @@ def certificate_issue(*, user, kind: str, key: str) -> Certificate:
 
 
 def _subject(user, kind: str, key: str) -> tuple[str, str]:
-    if kind == Certificate.Kind.EVENT:
+    if kind in (Certificate.Kind.EVENT, Certificate.Kind.PRESENTED):
         credit = _credits_for(user, kind, key).first()
         return credit.title, credit.provider_name
     if kind == Certificate.Kind.COMMUNITY:
