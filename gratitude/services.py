@@ -40,6 +40,16 @@ def _is_verified(user) -> bool:
     )
 
 
+def _outside_hub(email: str) -> bool:
+    """An address that is not the verified e-mail of an active account of the hub."""
+    return (
+        bool(email)
+        and not EmailAddress.objects.filter(
+            email__iexact=email, verified=True, user__is_active=True
+        ).exists()
+    )
+
+
 def image_normalise(upload) -> ContentFile:
     """Re-encode an uploaded image: upright, at most 1200 px a side, no metadata (a
     phone photo's EXIF can hold the school's GPS position). JPEG, or PNG when the
@@ -80,7 +90,9 @@ def post_create(
     image_alt: str = "",
 ) -> Post:
     """Add a thank-you to `wall`. It waits for review, unless the wall trusts verified
-    accounts and this one is verified and the word list has nothing to say."""
+    accounts and this one is verified, the post has no link and no word of the list,
+    and any recipient e-mail is a hub account's own (the hub never e-mails a stranger
+    what a person wrote before a moderator has read it)."""
     if not wall.is_open:
         raise WallClosed(_("This wall is closed to new posts."))
     author = author if author is not None and author.is_authenticated else None
@@ -95,7 +107,8 @@ def post_create(
         is_anonymous=is_anonymous or not author_name.strip(),
         author=author,
         image_alt=image_alt.strip() if image else "",
-        held_reason=spam.hold_reason(message, recipient_name, recipient_school, author_name),
+        held_reason=spam.hold_reason(message, recipient_name, recipient_school, author_name)
+        or ("recipient e-mail outside the hub" if _outside_hub(recipient_email.strip()) else ""),
     )
     if image:
         post.image = image_normalise(image)

@@ -125,6 +125,7 @@ class SessionRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.provider = provider
         self.spam_verdict = ""
+        self.stamp_token = ""
         offerings = list(
             Offering.objects.active()
             .filter(provider=provider)
@@ -205,13 +206,14 @@ class SessionRequestForm(forms.Form):
                 },
             )
         self._clean_dates(cleaned)
-        elapsed = spam.seconds_since_stamp(self.data.get(spam.STAMP_FIELD, ""))
-        if elapsed is None:
+        stamp = spam.read_stamp(self.data.get(spam.STAMP_FIELD, ""))
+        if stamp is None or not stamp.token:
             raise forms.ValidationError(
                 _("This form was open for too long. Please check your request and send it again."),
                 code="stale",
             )
-        if elapsed < spam.MIN_FILL_SECONDS and not self.spam_verdict and not self.errors:
+        self.stamp_token = stamp.token
+        if stamp.elapsed < spam.MIN_FILL_SECONDS and not self.spam_verdict and not self.errors:
             # A complete request sent faster than a person types is a bot; an incomplete
             # one (a quick click on "Send") just gets its errors.
             self.spam_verdict = "too fast"
@@ -255,6 +257,7 @@ class SessionRequestForm(forms.Form):
             "audience_size": data["audience_size"],
             "preferred_dates": data["preferred_dates"],
             "notes": data.get("notes", ""),
+            "form_token": self.stamp_token,
         }
 
 

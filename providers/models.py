@@ -262,6 +262,9 @@ class SessionRequest(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW, db_index=True
     )
     token = models.CharField(max_length=64, unique=True, default=new_request_token, editable=False)
+    # The request form's one-off stamp token: a form shown once files one request, so
+    # one stamp replayed 20 times cannot file 20 (the unique index decides, also in a race).
+    form_token = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
     scheduled_start = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     scheduled_minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
     event = models.ForeignKey(

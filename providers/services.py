@@ -18,7 +18,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -51,6 +51,10 @@ REQUESTER_SUBJECTS = {
     Status.DONE: gettext_lazy("Thank you for hosting %(offering)s"),
     Status.DECLINED: gettext_lazy("About your request: %(offering)s"),
 }
+
+
+class FormAlreadySent(Exception):
+    """This request form (its stamp token) has filed a request already."""
 
 
 class TransitionRefused(ValidationError):
@@ -112,10 +116,13 @@ def request_submit(
     notes: str = "",
     language: str = "en",
     submitted_by=None,
+    form_token: str | None = None,
 ) -> SessionRequest:
     """A school's request for one of the provider's active offerings. The requester is
     e-mailed a receipt with the private status link; the provider's staff and the
-    coordinators get it in their queue and hear about it through the outbox."""
+    coordinators get it in their queue and hear about it through the outbox.
+    `form_token` (the form's stamp token) files one request per form shown: a second
+    request with it raises FormAlreadySent."""
     if offering.provider_id != provider.pk or not offering.is_active:
         raise ValidationError(_("This offering is not taking requests."), code="offering")
     if duration.offering_id != offering.pk:
@@ -139,9 +146,16 @@ def request_submit(
         notes=notes.strip(),
         language=(language or "en").split("-")[0],
         submitted_by=submitted_by if getattr(submitted_by, "is_authenticated", False) else None,
+        form_token=form_token or None,
     )
-    session_request.full_clean()
-    session_request.save()
+    session_request.full_clean(exclude=["form_token"])
+    try:
+        with transaction.atomic():
+            session_request.save()
+    except IntegrityError:
+        if form_token and SessionRequest.objects.filter(form_token=form_token).exists():
+            raise FormAlreadySent from None
+        raise
     _log(session_request, by=session_request.submitted_by)
     _notify_staff(session_request)
     return session_request

@@ -64,7 +64,8 @@ def request_visit(request, slug):
     one active offering (404 otherwise). GET shows the form (`?offering=<slug>` picks
     one; a signed-in educator's name, e-mail and school are filled in); POST checks it,
     the spam defences and the rate limit, then files the request and redirects to the
-    thank-you page. A failed form answers 400 and keeps everything typed."""
+    thank-you page. A failed form, or one sent a second time (its stamp files one
+    request), answers 400 and keeps everything typed."""
     provider = selectors.provider_for_request(slug=slug)
     status = 200
     if request.method == "POST":
@@ -91,13 +92,24 @@ def request_visit(request, slug):
                 )
                 status = 429
             else:
-                session_request = services.request_submit(
-                    provider=provider,
-                    language=translation.get_language() or "en",
-                    submitted_by=request.user,
-                    **form.service_kwargs(),
-                )
-                return redirect("providers:request_thanks", token=session_request.token)
+                try:
+                    session_request = services.request_submit(
+                        provider=provider,
+                        language=translation.get_language() or "en",
+                        submitted_by=request.user,
+                        **form.service_kwargs(),
+                    )
+                except services.FormAlreadySent:
+                    form.add_error(
+                        None,
+                        _(
+                            "This form has been sent already. To send another request, "
+                            "check it below and send it again."
+                        ),
+                    )
+                    status = 400
+                else:
+                    return redirect("providers:request_thanks", token=session_request.token)
         else:
             status = 400
     else:

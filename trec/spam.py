@@ -2,7 +2,9 @@
 
 - a honeypot field people never see (bots fill every input): HONEYPOT_FIELD;
 - a signed "form shown at" stamp: a form sent faster than a person can type is a bot,
-  one older than a day is refused (reload the page);
+  one older than a day is refused (reload the page); each stamp carries a random
+  token, so a form that stores what it is sent can bind the stamp to that row and
+  take it only once (the on-site request form does);
 - a cache-based rate limit per IP address and per browser session, counted per form
   (`scope`), so thanking colleagues never uses up a school's visit requests.
 
@@ -11,7 +13,9 @@ request form (providers).
 """
 
 import hashlib
+import secrets
 import time
+from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
@@ -29,21 +33,36 @@ RATE_LIMIT_PER_IP = 20  # a whole school shares one address: more room than a se
 _SIGNER_SALT = "gratitude.form-started"  # kept: stamps in open gratitude forms stay valid
 
 
+@dataclass(frozen=True)
+class Stamp:
+    elapsed: float  # seconds since the form was shown
+    token: str  # random, one per form shown ("" on stamps made before tokens)
+
+
 def form_stamp(*, shown_at: float | None = None) -> str:
-    """A signed timestamp put in the form when it is shown (tests may pass `shown_at`)."""
+    """A signed timestamp and one-off token put in the form when it is shown (tests
+    may pass `shown_at`)."""
     shown = time.time() if shown_at is None else shown_at
-    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(str(int(shown)))
+    value = f"{int(shown)}.{secrets.token_urlsafe(12)}"
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(value)
 
 
-def seconds_since_stamp(stamp: str) -> float | None:
-    """How long ago the form was shown; None for a missing, forged or stale stamp."""
+def read_stamp(stamp: str) -> Stamp | None:
+    """The stamp's age and token; None for a missing, forged or stale stamp."""
     try:
-        shown = signing.TimestampSigner(salt=_SIGNER_SALT).unsign(
+        value = signing.TimestampSigner(salt=_SIGNER_SALT).unsign(
             stamp or "", max_age=MAX_FORM_AGE_SECONDS
         )
     except signing.BadSignature:
         return None
-    return time.time() - int(shown)
+    shown, _dot, token = value.partition(".")
+    return Stamp(elapsed=time.time() - int(shown), token=token)
+
+
+def seconds_since_stamp(stamp: str) -> float | None:
+    """How long ago the form was shown; None for a missing, forged or stale stamp."""
+    read = read_stamp(stamp)
+    return None if read is None else read.elapsed
 
 
 def _key(scope: str, kind: str, value: str) -> str:

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -204,3 +205,72 @@ def test_a_closed_wall_takes_no_posts(client):
     assert response.status_code == 200
     assert "This wall is closed" in response.content.decode()
     assert not Post.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Your account needs attention: sign in at раураl.cоm today",  # Cyrillic letters
+        "Claim your gift card at secure-login.help",  # any TLD
+        "Staff portal: exаmple[.]com/reset",  # written around a filter
+        "Visit пример.рф for your certificate",  # an internationalised name
+        "Visit xn--e1afmkfd.xn--p1ai for your certificate",  # the same in punycode
+        "Open hxxp://192.0.2.10/login to confirm",
+        "Thank you! Also: big саsіnо bonus",  # the word list, after folding
+        "Ｆｒｅｅ ＣＡＳＩＮＯ ｂｏｎｕｓ",  # full-width letters
+    ],
+)
+def test_links_and_look_alikes_are_held_even_from_a_trusted_account(client, message):
+    wall = make_wall(moderation=Wall.Moderation.TRUST_VERIFIED)
+    client.force_login(factories.EducatorFactory())
+    client.post(url(wall), post_data(message=message))
+    post = Post.objects.get()
+    assert post.status == Post.Status.PENDING
+    assert post.held_reason in ("contains a link", "word list: casino")
+    assert message not in client.get(wall.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Thank you for 3.5 hours of tutoring every week, Mr.Smith. You are the best!",
+        "¡Gracias, señora Núñez! Usted es la mejor maestra de 2.º grado, p.ej. en lectura.",
+    ],
+)
+def test_ordinary_thanks_from_a_trusted_account_still_go_up_at_once(client, message):
+    wall = make_wall(moderation=Wall.Moderation.TRUST_VERIFIED)
+    client.force_login(factories.EducatorFactory())
+    client.post(url(wall), post_data(message=message))
+    post = Post.objects.get()
+    assert (post.status, post.held_reason) == (Post.Status.APPROVED, "")
+
+
+def test_a_stranger_recipient_address_waits_for_approval_before_any_email(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    """A verified account on a trusting wall thanks someone at an outside address: the
+    post waits, nothing is e-mailed; the e-mail goes once a moderator approves."""
+    wall = make_wall(moderation=Wall.Moderation.TRUST_VERIFIED)
+    client.force_login(factories.EducatorFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(wall), post_data(recipient_email="victim@elsewhere.example.net"))
+    post = Post.objects.get()
+    assert post.status == Post.Status.PENDING
+    assert post.held_reason == "recipient e-mail outside the hub"
+    assert not mail.outbox and post.recipient_notified_at is None
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("gratitude:moderate", args=[wall.slug]), {"one": f"approve:{post.pk}"})
+    assert [message.to for message in mail.outbox] == [["victim@elsewhere.example.net"]]
+
+
+def test_thanking_a_hub_member_at_their_own_address_goes_up_and_tells_them(
+    client, django_capture_on_commit_callbacks
+):
+    wall = make_wall(moderation=Wall.Moderation.TRUST_VERIFIED)
+    colleague = factories.EducatorFactory()
+    client.force_login(factories.EducatorFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(wall), post_data(recipient_email=colleague.email.upper()))
+    assert Post.objects.get().status == Post.Status.APPROVED
+    assert [message.to for message in mail.outbox] == [[colleague.email.upper()]]

@@ -306,3 +306,25 @@ def test_a_quick_click_on_send_with_an_empty_form_shows_the_errors(client, offer
 
     assert response.status_code == 400
     assert "at least one date" in field_errors(soup(response), "date_1")
+
+
+def test_one_form_stamp_files_one_request_however_often_it_is_replayed(client, offering):
+    """20 cookie-less posts from 20 addresses reuse one stamp: one request is filed;
+    the others get a form error that keeps what was typed. A freshly shown form files
+    the next one."""
+    data = request_data(offering)
+    statuses = []
+    for n in range(20):
+        client.cookies.clear()
+        response = client.post(url(offering.provider), data, REMOTE_ADDR=f"198.51.100.{n + 1}")
+        statuses.append(response.status_code)
+    assert statuses == [302] + [400] * 19
+    assert SessionRequest.objects.count() == 1
+    page = soup(response)
+    assert "has been sent already" in page.select_one(".form-errors").get_text()
+    assert page.find("input", attrs={"name": "school_name"})["value"] == (
+        "Borton Magnet Elementary"
+    )
+    fresh = request_data(offering, notes="A second visit, for the middle school.")
+    assert client.post(url(offering.provider), fresh).status_code == 302
+    assert SessionRequest.objects.count() == 2
