@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -86,7 +87,8 @@ def detail(request, slug):
         {
             "page": page,
             "event": page.event,
-            "google_calendar_url": _google_calendar_url(request, page),
+            "google_calendar_links": _google_calendar_links(request, page),
+            "undo_cancel": _undo_cancel_open(request, page),
         },
     )
 
@@ -135,6 +137,12 @@ def register(request, slug):
     event, login = _event_or_login(request, slug)
     if login:
         return login
+    if str(event.pk) in request.session.get(UNDO_CANCEL, {}):
+        request.session[UNDO_CANCEL] = {
+            key: until
+            for key, until in request.session[UNDO_CANCEL].items()
+            if key != str(event.pk)
+        }
     try:
         result = services.registration_create(event=event, user=request.user)
     except services.RegistrationClosed as closed:
@@ -177,9 +185,27 @@ def cancel(request, slug):
     if login:
         return login
     registration = active_registration(event=event, user=request.user)
+    had_seat = registration.status == Registration.Status.CONFIRMED
     services.registration_cancel(registration=registration)
     messages.success(request, _("Your registration is cancelled."))
+    if had_seat:
+        undo = request.session.get(UNDO_CANCEL, {})
+        undo[str(event.pk)] = timezone.now().timestamp() + UNDO_CANCEL_SECONDS
+        request.session[UNDO_CANCEL] = undo
     return redirect(event)
+
+
+UNDO_CANCEL = "events-undo-cancel"
+UNDO_CANCEL_SECONDS = 15 * 60
+
+
+def _undo_cancel_open(request, page) -> bool:
+    """True for a few minutes after the viewer cancelled a confirmed seat here, while
+    registering again would still give them a seat (nobody took it)."""
+    if not request.user.is_authenticated or page.registration or not page.can_register:
+        return False
+    until = request.session.get(UNDO_CANCEL, {}).get(str(page.event.pk), 0)
+    return until > timezone.now().timestamp() and not page.is_full
 
 
 @require_POST
@@ -214,19 +240,23 @@ def _utc(moment):
     return moment.astimezone(datetime.UTC)
 
 
-def _google_calendar_url(request, page) -> str:
-    """An "add to Google Calendar" link for the first session ("" without sessions)."""
-    session = page.first_session
-    if session is None:
-        return ""
+def _google_calendar_links(request, page) -> list[tuple]:
+    """(session, "add to Google Calendar" link) for each session still to come: Google
+    takes one session a link, so a series gets one a session."""
     event = page.event
     url = request.build_absolute_uri(event.get_absolute_url())
     stamp = "%Y%m%dT%H%M%SZ"
-    params = {
-        "action": "TEMPLATE",
-        "text": _session_summary(event, session),
-        "dates": f"{_utc(session.starts_at):{stamp}}/{_utc(session.ends_at):{stamp}}",
-        "details": f"{event.summary}\n\n{url}",
-        "location": _location(event, session),
-    }
-    return f"{GOOGLE_CALENDAR}?{urlencode(params)}"
+    now = timezone.now()
+    links = []
+    for session in page.sessions:
+        if session.ends_at < now:
+            continue
+        params = {
+            "action": "TEMPLATE",
+            "text": _session_summary(event, session),
+            "dates": f"{_utc(session.starts_at):{stamp}}/{_utc(session.ends_at):{stamp}}",
+            "details": f"{event.summary}\n\n{url}",
+            "location": _location(event, session),
+        }
+        links.append((session, f"{GOOGLE_CALENDAR}?{urlencode(params)}"))
+    return links

@@ -68,11 +68,23 @@ def test_find_register_wait_and_be_promoted(live_server, browser, page, assert_a
     assert "meet.example.org" not in ben_page.content()
     assert_accessible(ben_page)
 
-    # Ana cancels; Ben is promoted in the same transaction and sees it.
-    page.get_by_role("button", name="Cancel my registration").click()
+    # Ana cancels (the page asks first); Ben is promoted in the same transaction and sees
+    # it. Ana is offered no undo: her seat is Ben's now.
+    page.locator("summary", has_text="Cancel my registration").click()
+    page.get_by_role("button", name="Yes, cancel my registration").click()
     assert "Your registration is cancelled." in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="Undo: keep my seat").count() == 0
     ben_page.reload()
     assert "You're registered." in ben_page.locator("main").inner_text()
+
+    # Ben cancels by mistake with nobody waiting: he undoes it and keeps his seat.
+    ben_page.locator("summary", has_text="Cancel my registration").click()
+    ben_page.get_by_role("button", name="Yes, cancel my registration").click()
+    assert "Your registration is cancelled." in ben_page.locator("main").inner_text()
+    ben_page.get_by_role("button", name="Undo: keep my seat").click()
+    assert (
+        "You're registered for Trauma-informed Classrooms." in ben_page.locator("main").inner_text()
+    )
 
     # Ben's hub lists it, and his private calendar feed has it with the join link.
     ben_page.goto(live_server.url + "/me/")

@@ -2,6 +2,7 @@
 list), cancel, save, add it to a calendar, or go to the provider's own registration."""
 
 import datetime
+import re
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -134,7 +135,7 @@ def test_join_link_only_for_confirmed_registrants(client, webinar):
     assert soup(response).find("a", href=JOIN_URL).get_text(strip=True) == "Join online"
     assert "You're registered." in text(response)
     assert buttons(response) == {
-        "Cancel my registration": url(webinar, "cancel"),
+        "Yes, cancel my registration": url(webinar, "cancel"),
         "Save for later": url(webinar, "save"),
     }
     for user in (waiting, cancelled, stranger):
@@ -156,7 +157,7 @@ def test_waitlisted_educator_sees_their_place_in_line(client, webinar):
     response = client.get(url(webinar))
     assert "You are number 2 on the waiting list." in text(response)
     assert "Full" in text(response)
-    assert list(buttons(response)) == ["Leave the waiting list", "Save for later"]
+    assert list(buttons(response)) == ["Yes, leave the waiting list", "Save for later"]
 
 
 def test_pending_registration_waits_for_the_provider(client, webinar):
@@ -308,7 +309,7 @@ def test_calendar_file_says_where_in_person_sessions_are(client):
 def test_calendar_links_on_the_page(client, webinar):
     page = soup(client.get(url(webinar)))
     assert page.find("a", href=url(webinar, "calendar"))
-    google = next(a["href"] for a in page.find_all("a") if "Add to Google Calendar" in a.get_text())
+    google = next(a["href"] for a in page.find_all("a") if "calendar.google.com" in a["href"])
     parts = urlsplit(google)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
         "https://calendar.google.com/calendar/render"
@@ -374,7 +375,71 @@ def test_register_then_cancel(client, educator, webinar):
     response = client.post(url(webinar, "cancel"), follow=True)
     assert messages_shown(response) == ["Your registration is cancelled."]
     assert Registration.objects.get(event=webinar, user=educator).status == "cancelled"
-    assert "Register" in buttons(response)
+    # Changed their mind? The seat is still free, so one press gets it back.
+    assert buttons(response) == {
+        "Undo: keep my seat": url(webinar, "register"),
+        "Save for later": url(webinar, "save"),
+    }
+    response = client.post(url(webinar, "register"), follow=True)
+    assert Registration.objects.get(event=webinar, user=educator).status == "confirmed"
+    assert "Undo: keep my seat" not in buttons(response)
+
+
+def test_cancelling_asks_first_and_says_what_happens_to_the_seat(client, educator, webinar):
+    factories.RegistrationFactory(event=webinar, user=educator)
+    client.force_login(educator)
+    panel = soup(client.get(url(webinar))).select_one(".register-panel")
+    confirm = panel.select_one("details.confirm-cancel")
+    assert confirm.summary.get_text(strip=True) == "Cancel my registration"
+    assert "Your seat goes to the next person waiting." in confirm.get_text()
+    assert confirm.find("form")["action"] == url(webinar, "cancel")  # inside, not one tap away
+
+
+def test_no_undo_once_the_seat_went_to_the_next_person_waiting(client, educator, webinar):
+    factories.RegistrationFactory(event=webinar, user=educator)
+    factories.RegistrationFactory(event=webinar)
+    waiting = factories.RegistrationFactory(
+        event=webinar, status=Registration.Status.WAITLISTED, queue_number=1, confirmed_at=None
+    )
+    client.force_login(educator)
+    response = client.post(url(webinar, "cancel"), follow=True)
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert "Undo: keep my seat" not in buttons(response)
+    assert "Join the waiting list" in buttons(response)
+
+
+def test_the_undo_offer_ends_after_a_few_minutes(client, educator, webinar):
+    factories.RegistrationFactory(event=webinar, user=educator)
+    client.force_login(educator)
+    client.post(url(webinar, "cancel"))
+    session = client.session
+    session["events-undo-cancel"] = {str(webinar.pk): timezone.now().timestamp() - 1}
+    session.save()
+    assert buttons(client.get(url(webinar)))["Register"] == url(webinar, "register")
+    assert "Undo: keep my seat" not in buttons(client.get(url(webinar)))
+
+
+def test_a_past_event_offers_no_calendar_and_no_save(client, educator):
+    past = factories.EventFactory(
+        title="Last month's workshop",
+        sessions=[(factories.in_days(-30), factories.in_days(-30, 18))],
+    )
+    client.force_login(educator)
+    page = soup(client.get(url(past)))
+    assert page.find(id="calendar-heading") is None
+    assert page.find("button", string=re.compile("Save for later")) is None
+
+
+def test_a_series_gets_a_google_calendar_link_for_each_session_still_to_come(client):
+    series = factories.EventFactory(
+        title="Coaching cycle",
+        sessions=[(factories.in_days(d), factories.in_days(d, 18)) for d in (-7, 7, 14, 21)],
+    )
+    calendar = soup(client.get(url(series))).find(id="calendar-heading").parent
+    google = [a for a in calendar.find_all("a") if "calendar.google.com" in a["href"]]
+    assert len(google) == 3  # the session last week is gone
+    assert "all 4 sessions" in calendar.get_text()
 
 
 def test_registering_twice_changes_nothing(client, educator, webinar):
