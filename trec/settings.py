@@ -234,7 +234,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 # off together with its other anti-enumeration measures, so this stays False and the
 # sign-up form does leak "this address is registered" (mitigated by allauth's sign-up
 # rate limit). Login never tells the two apart ("e-mail and/or password not correct"),
-# the lockout page is per network address and says the same for everyone
+# the sign-in waits (per address, per typed e-mail) say the same for everyone
 # (trec.accounts.throttle), and password reset answers the same for any address
 # (ACCOUNT_FORMS below: trec.accounts.forms.PrivateResetPasswordForm).
 ACCOUNT_PREVENT_ENUMERATION = False
@@ -249,7 +249,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[TREC Hub] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-# allauth's default rate limits stay on (login failures, sign-ups, password resets).
+# allauth's default rate limits stay on (sign-ups, password resets), but see "Security" below.
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_PROVIDERS = {
     provider: {
@@ -431,15 +431,23 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Security: sign-in throttling and headers ----------------------------------
-# Sign-in throttling (trec.accounts.throttle): from one network address, the 11th
-# failed sign-in within a minute is refused, on the site and on /admin/ alike. The
-# counter is in the database so it holds (and login still works) when Redis is down.
+# The client's address (trec.net.client_ip): how many reverse proxies of ours append to
+# X-Forwarded-For in front of gunicorn. 0 = gunicorn faces the internet (docker-compose):
+# the header is ignored. allauth's rate limits read the same count.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TREC_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Sign-in throttling (trec.accounts.throttle; the policy is in README "Security"), in the
+# database so it holds (and sign-in works) when Redis is down. Per address: the 11th
+# failed sign-in within a minute is refused. Per account: after 5 failures within an
+# hour, each further try from an unknown device waits 1, 2, 4… up to 15 minutes; a
+# browser that signed in to the account before is never held back.
 LOGIN_THROTTLE_FAILURES = int(os.environ.get("LOGIN_THROTTLE_FAILURES", "10"))
 LOGIN_THROTTLE_WINDOW_SECONDS = int(os.environ.get("LOGIN_THROTTLE_WINDOW_SECONDS", "60"))
-# Production runs behind a reverse proxy (as SECURE_PROXY_SSL_HEADER assumes) that
-# appends the client's address to X-Forwarded-For: the throttle counts that address.
-# Serving gunicorn directly to the internet? Set this to 0, or anyone can pick an address.
-LOGIN_THROTTLE_TRUST_FORWARDED_FOR = env_bool("LOGIN_THROTTLE_TRUST_FORWARDED_FOR", PRODUCTION)
+LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", "5"))
+LOGIN_ACCOUNT_BACKOFF_SECONDS = (60, 15 * 60)  # the first wait, doubling up to the cap
+# allauth's per-account limit (5 failures = 5 minutes for everyone, the owner included)
+# gives way to the one above; its per-address limits stay on.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # Powerful browser features the hub never uses are off for every page and frame; the
 # camera is allowed for the hub's own pages (the QR check-in page scans codes).
 PERMISSIONS_POLICY = {

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from django.core import signing
 from django.core.cache import cache
 
+from trec.net import client_ip  # noqa: F401 - the forms count by spam.client_ip(request)
+
 HONEYPOT_FIELD = "website"  # rendered off-screen by the template; people leave it empty
 STAMP_FIELD = "started"
 
@@ -95,9 +97,3 @@ def rate_limited(
     if session_key:
         over |= _hits(_key(scope, "session", session_key)) > per_session
     return over
-
-
-def client_ip(request) -> str:
-    """The address the request came from. Behind the hub's proxy REMOTE_ADDR is the
-    client (gunicorn is configured with the proxy's forwarded-allow-ips)."""
-    return request.META.get("REMOTE_ADDR", "")

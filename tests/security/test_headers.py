@@ -124,7 +124,7 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
         "s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.DEBUG, "
-        "s.LOGIN_THROTTLE_TRUST_FORWARDED_FOR, "
+        "s.TRUSTED_PROXY_COUNT, "
         "s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE, s.LANGUAGE_COOKIE_HTTPONLY)"
     )
     result = subprocess.run(
@@ -137,6 +137,6 @@ def test_production_settings_turn_on_hsts_and_secure_cookies():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        *["31536000", "True", "True", "True", "True", "False", "True"],
+        *["31536000", "True", "True", "True", "True", "False", "0"],
         *["True", "Lax", "True"],  # the language cookie
     ]

@@ -4,6 +4,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import get_login_redirect_url
 from django.urls import reverse
 
+from trec.net import client_ip
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
@@ -21,3 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if user.needs_onboarding and not target.startswith(onboarding):
             redirect_url = f"{onboarding}?{urlencode({'next': target})}"
         return super().post_login(request, user, redirect_url=redirect_url, signup=signup, **kwargs)
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits count by the hub's one notion of the client's address."""
+        return client_ip(request)

@@ -206,19 +206,25 @@ class User(AbstractUser):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in from one network address (trec.accounts.throttle).
+    """One failed sign-in: from which network address, for which account (trec.accounts.
+    throttle).
 
     Kept in the database, not the cache, so throttling holds when Redis is down.
-    Rows older than an hour are deleted as new failures come in.
+    Rows older than an hour are deleted as new failures come in. The account is a hash
+    of the address typed, whether or not an account has it.
     """
 
     ip_address = models.GenericIPAddressField(_("address"))
+    account = models.CharField(_("account (hashed)"), max_length=64, blank=True, default="")
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
-        indexes = [models.Index(fields=["ip_address", "at"], name="login_failure_ip_at")]
+        indexes = [
+            models.Index(fields=["ip_address", "at"], name="login_failure_ip_at"),
+            models.Index(fields=["account", "at"], name="login_failure_account_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ip_address} at {self.at:%Y-%m-%d %H:%M:%S}"
