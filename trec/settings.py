@@ -359,6 +359,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),
     },
+    "proposals-presenter-credits": {
+        "task": "proposals.presenter_credits",
+        "schedule": crontab(minute=35),  # hourly: presenters of sessions that just ended
+    },
     "impact-nightly": {
         "task": "impact.refresh_nightly",
         "schedule": crontab(hour=2, minute=15),  # the current calendar and school years

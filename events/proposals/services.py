@@ -40,7 +40,10 @@ def _lock_call(call_id: int) -> Call:
 
 
 def _lock_proposal(proposal_id: int) -> Proposal:
-    return Proposal.objects.select_for_update().select_related("call").get(pk=proposal_id)
+    """The proposal's row only (the call is locked on purpose, by _lock_call)."""
+    return (
+        Proposal.objects.select_for_update(of=("self",)).select_related("call").get(pk=proposal_id)
+    )
 
 
 def _notify(*, user_id: int, kind: str, subject, window: str = "", data=None) -> None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, MeetingAttendance, Membership
 from events.models import Attendance, Event, OutboundClick, Registration
+from events.proposals.models import Presenter, Proposal
 from gratitude.models import Post
 from trec.accounts.models import User
 from trec.transcripts.models import Credit
@@ -31,7 +32,7 @@ from trec.transcripts.models import Credit
 from .models import AttendanceFact
 from .periods import Period
 
-DEFINITIONS_VERSION = 1
+DEFINITIONS_VERSION = 2  # 2: calls for proposals (proposals, acceptance, presenters)
 
 SERVED_TABLE = "impact_served_users"
 
@@ -340,6 +341,45 @@ def _outbound_clicks(scope: Scope) -> int:
     return OutboundClick.objects.filter(scope.in_period("created_at")).count()
 
 
+def _proposals(scope: Scope):
+    """Proposals submitted in the period and not withdrawn."""
+    return Proposal.objects.filter(scope.in_period("submitted_at")).exclude(
+        status__in=[Proposal.Status.DRAFT, Proposal.Status.WITHDRAWN]
+    )
+
+
+def _proposals_submitted(scope: Scope) -> int:
+    return _proposals(scope).count()
+
+
+def _acceptance_rate(scope: Scope) -> Decimal | None:
+    decided = _proposals(scope).aggregate(
+        decided=Count("pk", filter=Q(status__in=Proposal.DECISIONS)),
+        accepted=Count("pk", filter=Q(status=Proposal.Status.ACCEPTED)),
+    )
+    if not decided["decided"]:
+        return None
+    return (Decimal(decided["accepted"]) * 100 / decided["decided"]).quantize(Decimal("0.1"))
+
+
+def _presenters(scope: Scope):
+    """Confirmed presenters of accepted sessions held in the period."""
+    return Presenter.objects.filter(
+        scope.in_period("proposal__slot__starts_at"),
+        status=Presenter.Status.CONFIRMED,
+        proposal__status=Proposal.Status.ACCEPTED,
+        user__isnull=False,
+    )
+
+
+def _educator_presenters(scope: Scope) -> int:
+    return _presenters(scope).aggregate(n=Count("user", distinct=True))["n"]
+
+
+def _presenter_districts(scope: Scope) -> int:
+    return _presenters(scope).aggregate(n=Count("user__district", distinct=True))["n"]
+
+
 @dataclass(frozen=True)
 class Metric:
     key: str
@@ -505,6 +545,40 @@ METRICS = [
         _("Feedback ratings given"),
         _("Rating answers on event feedback surveys submitted in the period."),
         _satisfaction_answers,
+    ),
+    Metric(
+        "proposals_submitted",
+        _("Session proposals"),
+        _(
+            "Proposals submitted in the period to the summit's and spotlights' calls for "
+            "proposals, not counting drafts and withdrawn ones."
+        ),
+        _proposals_submitted,
+    ),
+    Metric(
+        "proposal_acceptance",
+        _("Proposals accepted"),
+        _(
+            "Of those proposals that were decided (accepted, wait-listed or declined), the "
+            "share accepted."
+        ),
+        _acceptance_rate,
+        unit="percent",
+    ),
+    Metric(
+        "educator_presenters",
+        _("Educator presenters"),
+        _(
+            "Different people who presented an accepted session held in the period, as lead "
+            "or confirmed co-presenter."
+        ),
+        _educator_presenters,
+    ),
+    Metric(
+        "presenter_districts",
+        _("Districts presenters come from"),
+        _("Different districts of those presenters (from their profiles)."),
+        _presenter_districts,
     ),
     Metric(
         "new_accounts",
