@@ -235,3 +235,10 @@ def main_text(response) -> str:
 def client_class_like(client):
     """A second browser (no cookies)."""
     return client.__class__()
+
+
+@pytest.mark.parametrize("where", [SITE, ADMIN])
+def test_a_hostile_login_with_a_device_cookie_is_an_ordinary_failure(client, owner, where):
+    client.cookies[DEVICE_COOKIE] = "0123456789abcdef0123456789abcdef"
+    response = attempt(client, where, "owner\x00@example.org")
+    assert response.status_code == 200

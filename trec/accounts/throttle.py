@@ -122,8 +122,8 @@ def _device_tags(request) -> list[str]:
 def is_known_device(request, login: str) -> bool:
     """Whether this browser signed in to `login`'s account before (with its password)."""
     tags = _device_tags(request)
-    if not tags or not login:
-        return False
+    if not tags or not login or "\x00" in login:
+        return False  # (a NUL byte is no address, and Postgres refuses it in a query)
     user = get_user_model().objects.filter(email__iexact=login.strip()).first()
     return user is not None and device_tag(user) in tags
 
