@@ -35,14 +35,11 @@ class RequestBodyLimitMiddleware:
 
     def __call__(self, request):
         if _announced_length(request) > body_limit():
-            response = render(
-                request,
-                "413.html",
-                {"limit_mb": round(body_limit() / (1024 * 1024))},
-                status=413,
+            # (No "Connection: close": WSGI applications may not set it. gunicorn's
+            # gthread worker drains an unread body only up to a bound before keep-alive.)
+            return render(
+                request, "413.html", {"limit_mb": round(body_limit() / (1024 * 1024))}, status=413
             )
-            response["Connection"] = "close"  # gunicorn closes instead of draining the body
-            return response
         return self.get_response(request)
 
 

@@ -92,7 +92,8 @@ def gunicorn_url():
             "trec.wsgi:application",
         ],
         cwd=ROOT,
-        env=production_env(SECURE_SSL_REDIRECT="0"),
+        # Development storage (no collectstatic here), production-like otherwise.
+        env=production_env(DJANGO_ENV="development", DJANGO_DEBUG="0"),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -109,10 +110,10 @@ def gunicorn_url():
     process.wait(timeout=10)
 
 
-def raw_get(url: str, path: str, *, extra_header: str = "") -> bytes:
+def raw_get(url: str, path: str, *, extra_header: str = "", method: str = "GET") -> bytes:
     host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as sock:
-        request = f"GET {path} HTTP/1.1\r\nHost: hub.example.org\r\n{extra_header}"
+        request = f"{method} {path} HTTP/1.1\r\nHost: hub.example.org\r\n{extra_header}"
         sock.sendall(f"{request}Connection: close\r\n\r\n".encode())
         chunks = []
         while chunk := sock.recv(65536):
@@ -127,3 +128,15 @@ def test_gunicorn_sends_no_server_header_and_limits_headers(gunicorn_url):
     assert "\r\nserver:" not in head
     huge = raw_get(gunicorn_url, "/ping", extra_header=f"X-Padding: {'a' * 9000}\r\n")
     assert huge.startswith((b"HTTP/1.1 400", b"HTTP/1.1 431"))  # refused by gunicorn
+
+
+def test_gunicorn_answers_413_to_a_200_mb_body_without_waiting_for_it(gunicorn_url):
+    """Item 9 end to end: the body is announced, never sent; the answer comes at once."""
+    response = raw_get(
+        gunicorn_url,
+        "/gratitude/any-wall/post/",
+        method="POST",
+        extra_header=f"Content-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {200 * 1024 * 1024}\r\n",
+    )
+    assert response.startswith(b"HTTP/1.1 413")

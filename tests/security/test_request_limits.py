@@ -3,6 +3,7 @@ before it is read: nothing buffered, nothing written to a temporary file (issue 
 item 9). The upload handler stops a multipart body at the same cap."""
 
 import io
+from wsgiref.util import is_hop_by_hop
 
 import pytest
 from django.core.exceptions import RequestDataTooBig
@@ -47,6 +48,7 @@ def test_an_anonymous_200_mb_upload_is_refused_before_it_is_read(client, wall, t
         )
     assert response.status_code == 413
     assert "The hub accepts at most 10 MB" in response.content.decode()
+    assert not any(is_hop_by_hop(header) for header in response.headers)  # WSGI forbids them
     assert payload.read_bytes == 0
     assert list(tmp_path.iterdir()) == []
 
