@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from trec.forms import DateTimeField
+
 from .models import Meeting
 
 
@@ -71,6 +73,7 @@ class MeetingForm(forms.ModelForm):
             "agenda": forms.Textarea(attrs={"rows": 5}),
         }
         help_texts = {"starts_at": _("Arizona time.")}
+        field_classes = {"starts_at": DateTimeField}
 
     def clean(self):
         cleaned = super().clean()

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trec.exports import csv_cell
+from trec.forms import parse_id
 
 from . import selectors, services
 from .forms import ApplicationForm, CohortEmailForm, MeetingForm, PostForm, ThreadForm
@@ -161,7 +162,7 @@ def roster(request, community):
     decision (accept, waitlist, decline) on the ticked applications."""
     if request.method == "POST":
         decision = request.POST.get("decision", "")
-        ids = [int(v) for v in request.POST.getlist("membership") if v.isdigit()]
+        ids = [pk for pk in map(parse_id, request.POST.getlist("membership")) if pk is not None]
         if decision not in services.DECISIONS or not ids:
             messages.error(request, _("Tick at least one application and choose a decision."))
             return redirect("communities:roster", slug=community.slug)

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
+from trec.forms import DateTimeField
 
 from .models import Event, EventSession, Registration
 from .resources import unique_slug
@@ -92,10 +93,10 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
 
 class EventSessionInlineForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Starts"), widget=LocalDateTimeInput(), help_text=_("Arizona time.")
     )
-    ends_at = forms.DateTimeField(
+    ends_at = DateTimeField(
         label=_("Ends"), widget=LocalDateTimeInput(), help_text=_("Arizona time.")
     )
 

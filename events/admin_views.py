@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 
 from providers.models import Provider
 from trec.exports import csv_cell
+from trec.forms import parse_id
 from trec.rosters import PersonFacts
 
 from . import services
@@ -164,8 +165,9 @@ def _pairs(values) -> set[tuple[int, int]]:
     pairs = set()
     for value in values:
         registration_id, _sep, session_id = value.partition("-")
-        if registration_id.isdigit() and session_id.isdigit():
-            pairs.add((int(registration_id), int(session_id)))
+        pair = (parse_id(registration_id), parse_id(session_id))
+        if None not in pair:
+            pairs.add(pair)
     return pairs
 
 

@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from trec.forms import DateField
+
 from .models import Event, EventSession
 from .search import search_events
 
@@ -46,6 +48,10 @@ FACETS = ("kind", "format", "grade", "topic", "provider", "cost", "language")
 
 class SlugFilter(django_filters.CharFilter):
     field_class = forms.SlugField
+
+
+class DateFilter(django_filters.DateFilter):
+    field_class = DateField  # the year 9999 is a form error, not an OverflowError
 
 
 class CatalogForm(forms.Form):
@@ -91,8 +97,8 @@ class EventFilter(django_filters.FilterSet):
     topic = SlugFilter(label=_("Topic"), max_length=110)
     provider = SlugFilter(label=_("Provider"), max_length=160)
     cost = django_filters.ChoiceFilter(label=_("Cost"), choices=[(FREE, _("Free only"))])
-    start = django_filters.DateFilter(label=_("From"))
-    end = django_filters.DateFilter(label=_("Until"))
+    start = DateFilter(label=_("From"))
+    end = DateFilter(label=_("Until"))
     language = django_filters.ChoiceFilter(label=_("Language"), choices=Event.Language.choices)
     min_hours = django_filters.NumberFilter(
         label=_("At least this many PD hours"),

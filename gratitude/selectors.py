@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from trec.accounts.models import District
+from trec.forms import parse_id
 
 from .access import can_moderate
 from .models import Post, Reaction, Wall
@@ -69,7 +70,7 @@ class WallFilters:
         sort = params.get("sort", "new")
         return cls(
             q=" ".join(params.get("q", "").split())[:100],
-            district=int(district) if district.isdigit() else None,
+            district=parse_id(district),
             school=params.get("school", "").strip()[:150],
             sort=sort if sort in SORTS else "new",
         )

@@ -12,6 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec.forms import parse_id
+
 from . import selectors, services, spam
 from .access import get_wall_for_moderator, login_required_for_moderation
 from .forms import HONEYPOT_FIELD, STAMP_FIELD, PostEditForm, PostForm
@@ -251,8 +253,8 @@ def _moderation_request(data) -> tuple[str, list[int]]:
     one = data.get("one", "")
     if ":" in one:
         action, _sep, pk = one.partition(":")
-        return action, [int(pk)] if pk.isdigit() else []
-    ids = [int(value) for value in data.getlist("ids") if value.isdigit()]
+        return action, [pk for pk in [parse_id(pk)] if pk is not None]
+    ids = [pk for pk in map(parse_id, data.getlist("ids")) if pk is not None]
     return data.get("action", ""), ids
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trec import spam
 from trec.accounts.models import District
+from trec.forms import DateField
 from trec.i18n import localized
 
 from .models import Offering, OfferingDuration, SessionRequest
@@ -20,7 +21,7 @@ PHONE = re.compile(r"^[0-9+().\-\s]*(?:ext\.?\s*\d+)?$", re.I)
 
 
 def _date_field(number: int) -> forms.DateField:
-    return forms.DateField(
+    return DateField(
         label=_("Preferred date %(number)s") % {"number": number},
         required=number == 1,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -265,7 +266,7 @@ class SessionRequestForm(forms.Form):
 
 
 class ScheduleForm(forms.Form):
-    date = forms.DateField(
+    date = DateField(
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     start_time = forms.TimeField(

@@ -33,6 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "trec.views.bad_request"
 handler403 = "trec.views.permission_denied"
 handler404 = "trec.views.page_not_found"
 handler500 = "trec.views.server_error"

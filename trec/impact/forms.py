@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trec.forms import DateField
+
 from .models import ImpactSnapshot
 from .periods import MAX_RANGE_DAYS, Period
 
@@ -21,12 +23,10 @@ class PeriodForm(forms.Form):
         required=False,
         help_text=_("For a school year, the year it starts in July (2025 for 2025–26)."),
     )
-    start = forms.DateField(
+    start = DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end = DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         data = super().clean()

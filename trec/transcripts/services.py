@@ -19,6 +19,8 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trec.forms import parse_id
+
 from .models import Certificate, Credit
 
 QUARTER = Decimal("0.25")
@@ -221,6 +223,8 @@ def certificate_issue(*, user, kind: str, key: str) -> Certificate:
     one issued, so a code never vouches for out-of-date hours.
     """
     key = str(key)
+    if kind in (Certificate.Kind.EVENT, Certificate.Kind.COMMUNITY) and parse_id(key) is None:
+        raise ValidationError(_("There are no hours on your transcript for this yet."))
     summary = (
         _credits_for(user, kind, key)
         .order_by()
