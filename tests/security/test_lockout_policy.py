@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import authenticate
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -242,3 +243,15 @@ def test_a_hostile_login_with_a_device_cookie_is_an_ordinary_failure(client, own
     client.cookies[DEVICE_COOKIE] = "0123456789abcdef0123456789abcdef"
     response = attempt(client, where, "owner\x00@example.org")
     assert response.status_code == 200
+
+
+def test_other_password_checks_are_held_to_the_same_limits(client, owner):
+    """authenticate() outside the sign-in forms (e.g. confirming a password) is refused
+    too while a limit holds, and the refusal is not counted as one more failure."""
+    for n in range(5):
+        attempt(client, SITE, owner.email, ip=f"192.0.2.{n}")
+    request = RequestFactory().post("/", REMOTE_ADDR="198.51.100.20")
+    assert authenticate(request, email=owner.email, password=factories.PASSWORD) is None
+    assert LoginFailure.objects.count() == 5
+    age_failures(61)
+    assert authenticate(request, email=owner.email, password=factories.PASSWORD) == owner

@@ -176,6 +176,7 @@ class LoginThrottleMiddleware:
             seconds, reason = wait_for(request, request.POST.get(field, ""))
             if seconds:
                 return locked_out_response(request, seconds, reason)
+            request._trec_throttle_checked = True  # the backend need not ask again
         response = self.get_response(request)
         user = getattr(request, "_trec_signed_in", None)
         if user is not None:
@@ -201,7 +202,9 @@ class LoginThrottleBackend(BaseBackend):
     session, so it loads users like ModelBackend does."""
 
     def authenticate(self, request, **credentials):
-        if request is not None and wait_for(request, _login_of(credentials))[0]:
+        if request is None or getattr(request, "_trec_throttle_checked", False):
+            return None
+        if wait_for(request, _login_of(credentials))[0]:
             request._trec_refused = True  # not a failure of its own
             raise PermissionDenied
         return None
