@@ -238,6 +238,9 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                         "requires_approval",
                         "capacity",
                         "cost",
+                        "payment_method",
+                        "payment_instructions",
+                        "payment_instructions_es",
                         "pd_hours",
                     ]
                 },

@@ -451,6 +451,15 @@ class EventPage:
         return _("Register")
 
     @property
+    def shows_recording(self) -> bool:
+        """Free recordings are for everyone; a paid one only for its confirmed registrants."""
+        registered = (
+            self.registration is not None
+            and self.registration.status == Registration.Status.CONFIRMED
+        )
+        return bool(self.event.recording_url and (self.event.is_free or registered))
+
+    @property
     def shows_join_link(self) -> bool:
         return bool(
             self.event.join_url

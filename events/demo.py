@@ -163,7 +163,21 @@ def _build_event(index, rng, providers, topics):
         if status in (Event.Status.PUBLISHED, Event.Status.CANCELLED)
         else None,
     )
+    if event.cost:  # how people pay, chosen by position so the random draws stay the same
+        methods = list(Event.PaymentMethod)
+        event.payment_method = methods[index % len(methods)]
+        event.payment_instructions = PAYMENT_NOTES[event.payment_method]
     return event, topic
+
+
+PAYMENT_NOTES = {
+    Event.PaymentMethod.DISTRICT_PO: "Ask your school office for a PO and quote it when you "
+    "register; the provider invoices your district.",
+    Event.PaymentMethod.AT_THE_DOOR: "Card or check on the day. Registering holds your seat.",
+    Event.PaymentMethod.PROVIDER_SITE: "After registering here, pay within 7 days on the "
+    "provider's website; unpaid seats are released.",
+    Event.PaymentMethod.INVOICE: "The provider e-mails an invoice within two working days.",
+}
 
 
 def _sessions_for(event, rng, today):

@@ -85,6 +85,12 @@ class Event(models.Model):
         EXTERNAL = "external", _("On the provider's website")
         NONE = "none", _("No registration needed")
 
+    class PaymentMethod(models.TextChoices):
+        DISTRICT_PO = "district_po", _("A purchase order from your school or district")
+        AT_THE_DOOR = "at_the_door", _("Pay at the door")
+        PROVIDER_SITE = "provider_site", _("Pay on the provider's website")
+        INVOICE = "invoice", _("The provider sends an invoice")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for review")
@@ -148,6 +154,19 @@ class Event(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
         help_text=_("0 for free."),
     )
+    payment_method = models.CharField(
+        _("how people pay"),
+        max_length=20,
+        choices=PaymentMethod.choices,
+        blank=True,
+        help_text=_("For paid listings: shown beside the price, before anyone registers."),
+    )
+    payment_instructions = models.TextField(
+        _("payment instructions"),
+        blank=True,
+        help_text=_("For example: the PO number to quote, what the fee covers, refunds."),
+    )
+    payment_instructions_es = models.TextField(_("payment instructions in Spanish"), blank=True)
     pd_hours = models.DecimalField(
         _("PD hours"),
         max_digits=5,

@@ -112,7 +112,9 @@ def test_event_page_shows_everything_needed_to_decide(client, webinar):
     assert description.find("h2", string="What you will learn")
     assert description.find("a", href="https://example.org/slides")
     assert not page.find("script", string=lambda s: s and "alert" in s)
-    assert page.find("a", href="https://video.example.org/rec")
+    # A paid listing's recording is for its registrants only (issue 18).
+    assert not page.find("a", href="https://video.example.org/rec")
+    assert "The recording is for registrants ($15)." in body
     # Not registered: no join link, an invitation to sign in.
     assert JOIN_URL not in response.content.decode()
     sign_in = urlsplit(page.find("a", string="Sign in to register")["href"])
@@ -520,3 +522,52 @@ def test_actions_need_sign_in_and_post(client, educator, webinar, action):
 
     client.force_login(educator)
     assert client.get(url(webinar, action)).status_code == 405
+
+
+# --- Paid listings -------------------------------------------------------------------
+
+
+def test_a_paid_recording_is_for_its_registrants_only(client, educator):
+    resource = factories.EventFactory(
+        title="Literacy coaching course",
+        kind=Event.Kind.ON_DEMAND,
+        sessions=[],
+        cost=Decimal("150"),
+        recording_url="https://video.example.org/literacy-course",
+    )
+    page = text(client.get(url(resource)))
+    assert "https://video.example.org/literacy-course" not in page
+    assert "The recording is for registrants ($150). Register to watch it." in page
+
+    factories.RegistrationFactory(event=resource, user=educator)
+    client.force_login(educator)
+    link = soup(client.get(url(resource))).find("a", string="Watch the recording")
+    assert link["href"] == "https://video.example.org/literacy-course"
+
+
+def test_a_free_recording_is_for_everyone(client):
+    resource = factories.EventFactory(
+        kind=Event.Kind.ON_DEMAND, sessions=[], recording_url="https://video.example.org/free"
+    )
+    link = soup(client.get(url(resource))).find("a", string="Watch the recording")
+    assert link["href"] == "https://video.example.org/free"
+
+
+def test_a_paid_event_says_how_payment_works_before_anyone_registers(client, educator):
+    event = factories.EventFactory(
+        title="Math circles institute",
+        cost=Decimal("75"),
+        payment_method=Event.PaymentMethod.AT_THE_DOOR,
+        payment_instructions="Card or check on the day.",
+    )
+    client.force_login(educator)
+    panel = soup(client.get(url(event))).select_one(".register-panel")
+    note = panel.select_one(".payment-note").get_text(" ", strip=True)
+    assert "This listing costs $75." in note
+    assert "How to pay: Pay at the door." in note
+    assert "Card or check on the day." in note
+    # Without instructions it still says payment is settled with the provider.
+    event.payment_method, event.payment_instructions = "", ""
+    event.save()
+    panel = soup(client.get(url(event))).select_one(".register-panel")
+    assert "The provider will tell you how to pay once you register." in panel.get_text()
