@@ -39,7 +39,8 @@ def my_invitations(user) -> list[Presenter]:
 
 
 def presenters_of(proposals) -> None:
-    """Attach `presenter_list` (lead first, then confirmed co-presenters) to each."""
+    """Attach `presenter_list` (lead first, then co-presenters, invited ones included) and
+    `confirmed_presenters` to each."""
     ids = [proposal.pk for proposal in proposals]
     rows = (
         Presenter.objects.filter(proposal_id__in=ids)
@@ -51,6 +52,9 @@ def presenters_of(proposals) -> None:
         by_proposal[row.proposal_id].append(row)
     for proposal in proposals:
         proposal.presenter_list = by_proposal[proposal.pk]
+        proposal.confirmed_presenters = [
+            p for p in proposal.presenter_list if p.status == Presenter.Status.CONFIRMED
+        ]
 
 
 def review_queue(*, call: Call, user) -> list[Proposal]:

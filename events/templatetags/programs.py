@@ -2,6 +2,7 @@
 Spotlight segments (with recordings and provider links once it has taken place)."""
 
 from django import template
+from django.utils import timezone
 
 from events.models import Event, Registration
 from events.programs import can_run_check_in, expo_booths
@@ -11,7 +12,8 @@ register = template.Library()
 
 @register.inclusion_tag("events/program/_detail_program.html", takes_context=True)
 def program_panel(context, event):
-    """Two queries, for programs only: the expo booths and the Spotlight segments."""
+    """Three queries, for programs only: the expo booths, the Spotlight segments and the
+    calls for proposals open now (events.proposals)."""
     if event.kind != Event.Kind.PROGRAM:
         return {"show": False}
     request = context["request"]
@@ -27,6 +29,9 @@ def program_panel(context, event):
         "event": event,
         "booths": expo_booths(event),
         "spotlight": spotlight,
+        "open_calls": list(
+            event.calls.filter(opens_at__lte=timezone.now(), closes_at__gt=timezone.now())
+        ),
         "registered": registration is not None
         and registration.status == Registration.Status.CONFIRMED,
         "can_check_in": can_run_check_in(event=event, user=request.user),

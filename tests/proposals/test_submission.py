@@ -182,3 +182,15 @@ def test_the_public_call_page_and_list(client):
     assert page.select_one("h1").get_text() == "Summit 2027: call for proposals"
     assert "Relevance" in page.get_text()
     assert page.find("a", string="Propose a session")
+
+
+def test_the_program_page_links_its_open_call_only(client):
+    call = CallFactory(title="Summit 2027: call for proposals")
+    closed = CallFactory(event=call.event, title="Last year's call")
+    closed.closes_at = timezone.now() - datetime.timedelta(days=1)
+    closed.opens_at = closed.closes_at - datetime.timedelta(days=30)
+    closed.save()
+    panel = BeautifulSoup(client.get(call.event.get_absolute_url()).content, "html.parser")
+    links = [a["href"] for a in panel.select(".program-links a")]
+    assert call.get_absolute_url() in links
+    assert closed.get_absolute_url() not in links
