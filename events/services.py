@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from trec.mail import absolute_url, build_message, send_messages
 from trec.notifications import services as notifications
 
+from .follows import services as follows_services
 from .models import Attendance, Event, OutboundClick, Registration, SavedEvent
 from .search import refresh_search_vectors
 
@@ -306,6 +307,8 @@ def event_approve(*, event: Event) -> Event:
     event.review_comment = ""
     event.published_at = event.published_at or timezone.now()
     event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
+    # Educators whose saved searches and follows it matches hear about it (once).
+    follows_services.listing_published(event=event)
     _email_provider(
         event,
         subject=lambda: _("Your listing is live: %(title)s") % {"title": event.title},

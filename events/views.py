@@ -27,6 +27,7 @@ from .catalog import (
     event_page,
     get_event_for_viewer,
 )
+from .follows.models import SavedSearch
 from .ical import build_calendar
 from .models import Event, Registration
 
@@ -50,8 +51,19 @@ def catalog(request):
                 query.setlist(key, kept)
         return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
     search_text, body = _catalog_body(request)
+    # "Tell me about new events like these" saves the filters, not the sort or page.
+    save_query = request.GET.copy()
+    for name in ("sort", "page"):
+        save_query.pop(name, None)
     return render(
-        request, "events/catalog.html", {"search_text": search_text, "catalog_body": body}
+        request,
+        "events/catalog.html",
+        {
+            "search_text": search_text,
+            "catalog_body": body,
+            "save_search_query": save_query.urlencode(),
+            "save_search_frequencies": SavedSearch.Frequency.choices,
+        },
     )
 
 

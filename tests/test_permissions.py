@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from communities.models import Community, Thread
 from communities.models import Post as DiscussionPost
+from events.follows import services as follows_services
+from events.follows.models import SavedSearch
 from events.models import Event
 from gratitude.models import Post as GratitudePost
 from gratitude.models import Wall
@@ -165,6 +167,9 @@ def world(db):
     impact_snapshot = impact_services.snapshot_compute(
         snapshot_id=impact_services.snapshot_get_or_create(period=Period.year(today.year)).pk
     )
+    saved_search = SavedSearch.objects.create(
+        user=member, query="provider=provider-a", provider=provider_a
+    )
     offering_a = factories.OfferingFactory(provider=provider_a)
     session_request_a = factories.SessionRequestFactory(offering=offering_a)
     # Surveys: an identified needs survey (with its gap report), an open anonymous one.
@@ -199,6 +204,7 @@ def world(db):
         "transcripts.Credit": credit,
         "transcripts.Certificate": certificate,
         "notifications.Notification": notification,
+        "follows.SavedSearch": saved_search,
         "providers.Provider": provider_a,
         "providers.ProviderMembership": ProviderMembership.objects.get(user=people["staff_a"]),
         "providers.Offering": offering_a,
@@ -239,6 +245,7 @@ def world(db):
         "call": call,
         "other_call": other_call,
         "proposal": proposal,
+        "saved_search": saved_search,
         "objects": objects,
     }
 
@@ -395,6 +402,18 @@ ROUTES = {
     ),
     # The educator's own pages
     "accounts:me": (url("accounts:me"), SIGNED_IN),
+    "follows:list": (url("follows:list"), SIGNED_IN),
+    "follows:save": (url("follows:save"), POST_SIGNED_IN),
+    "follows:follow": (url("follows:follow"), POST_SIGNED_IN),
+    "follows:update": (url("follows:update", lambda w: [w["saved_search"].pk]), POST_SIGNED_IN),
+    "follows:delete": (url("follows:delete", lambda w: [w["saved_search"].pk]), POST_SIGNED_IN),
+    # The e-mail's link: anyone holding it, signed in or not; it asks before stopping.
+    "follows:unsubscribe": (
+        lambda w: reverse(
+            "follows:unsubscribe", args=[follows_services.unsubscribe_token(w["saved_search"])]
+        ),
+        PUBLIC,
+    ),
     "accounts:onboarding": (url("accounts:onboarding"), SIGNED_IN),
     "accounts:profile": (url("accounts:profile"), SIGNED_IN),
     "accounts:my_data": (url("accounts:my_data"), SIGNED_IN),
@@ -631,6 +650,7 @@ ADMIN_SWITCHED_OFF = {
     ("notifications.Notification", "add"),
     ("notifications.Notification", "delete"),
     ("proposals.Proposal", "add"),
+    ("follows.SavedSearch", "add"),
 }
 
 
@@ -838,6 +858,8 @@ POSTS = [
     ("register", lambda w: reverse("events:register", args=[w["published_a"].slug])),
     ("cancel", lambda w: reverse("events:cancel", args=[w["published_a"].slug])),
     ("save", lambda w: reverse("events:save", args=[w["published_a"].slug])),
+    ("save search", lambda w: reverse("follows:save")),
+    ("follow", lambda w: reverse("follows:follow")),
     ("calendar reset", lambda w: reverse("accounts:calendar_reset")),
     ("delete account", lambda w: reverse("accounts:delete_account")),
     ("apply", lambda w: reverse("communities:apply", args=[w["community"].slug])),

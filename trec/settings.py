@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "trec.notifications",
     "providers",
     "events",
+    "events.follows",
     "communities",
     "surveys",
     "gratitude",
@@ -364,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
     "proposals-presenter-credits": {
         "task": "proposals.presenter_credits",
         "schedule": crontab(minute=35),  # hourly: presenters of sessions that just ended
+    },
+    "follows-alerts": {
+        "task": "follows.enqueue_due_alerts",
+        "schedule": crontab(minute="*/10"),  # daily/weekly alerts, and leftovers
     },
     "impact-nightly": {
         "task": "impact.refresh_nightly",

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 
 JOIN_URL = "https://zoom.example.org/j/123456"
 DETAIL_QUERIES_ANONYMOUS = 4  # event (+provider, seats), sessions, topics, grade bands
-# + session and user (auth), + the viewer's registration
-DETAIL_QUERIES_SIGNED_IN = DETAIL_QUERIES_ANONYMOUS + 3
+# + session and user (auth), + the viewer's registration, + the topics they follow
+DETAIL_QUERIES_SIGNED_IN = DETAIL_QUERIES_ANONYMOUS + 4
 
 
 def soup(response):

@@ -59,11 +59,12 @@ def test_me_query_count_does_not_grow_with_registrations(
             SavedEvent.objects.create(user=educator, event=factories.EventFactory())
 
     register_for(1)
-    # session, user, district, registrations, saved, CoPs, proposals, co-presenter invitations
-    with django_assert_num_queries(8):
+    # session, user, district, registrations, saved, CoPs, proposals, co-presenter invitations,
+    # follows
+    with django_assert_num_queries(9):
         client.get(reverse("accounts:me"))
     register_for(20)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("accounts:me"))
 
 

@@ -64,6 +64,7 @@ COORDINATOR_APPS = (
     "impact",
     "notifications",
     "proposals",
+    "follows",
 )
 # ...but never grant themselves superpowers over users and groups.
 COORDINATOR_EXCLUDED = {

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communities.selectors import my_memberships
 from events import selectors as event_selectors
+from events.follows.selectors import new_from_follows
 from events.ical import build_calendar
 from events.proposals.selectors import my_invitations, my_proposals
 from trec.exports import csv_cell
@@ -79,6 +80,7 @@ def me(request):
             "memberships": my_memberships(request.user),
             "proposals": my_proposals(request.user),
             "invitations": my_invitations(request.user),
+            "from_follows": new_from_follows(request.user),
             "feed_url": absolute_url(feed_path),
             "webcal_url": absolute_url(feed_path)
             .replace("https://", "webcal://", 1)

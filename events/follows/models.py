@@ -1,0 +1,199 @@
+"""Saved searches, follows and the alerts they produce.
+
+A saved search keeps the catalog's query string (to link back to the catalog) and the
+same filters as columns, so a newly published listing is matched against every saved
+search in one SQL query (services.listing_match), never by running each search.
+Following a provider or a topic is a saved search with just that filter: one model,
+one matcher, one e-mail.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event
+
+
+class TsQueryField(models.TextField):
+    """The search text, parsed once into a Postgres tsquery (text elsewhere), so matching
+    a listing's search vector costs an index-free `@@` per candidate, not a parse."""
+
+    def db_type(self, connection):
+        return "tsquery" if connection.vendor == "postgresql" else "text"
+
+
+class SavedSearch(models.Model):
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", _("Right away (at most one e-mail an hour)")
+        DAILY = "daily", _("Once a day")
+        WEEKLY = "weekly", _("Once a week")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="saved_searches",
+        verbose_name=_("educator"),
+    )
+    # The catalog's query string, normalised (sorted, valid filters only): the key that
+    # keeps one row per search and per person, and the link back to the catalog.
+    query = models.CharField(_("catalog query"), max_length=600, blank=True)
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+    )
+    # The filters, as the catalog parses them (events.filters.EventFilter).
+    text = models.CharField(_("search text"), max_length=200, blank=True)
+    terms = TsQueryField(null=True, blank=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Event.Kind.choices, blank=True)
+    format = models.CharField(_("format"), max_length=20, choices=Event.Format.choices, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Event.Language.choices, blank=True
+    )
+    grade_band = models.ForeignKey(
+        "accounts.GradeBand",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grade band"),
+    )
+    topic = models.ForeignKey(
+        "events.Topic",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("topic"),
+    )
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("provider"),
+    )
+    free_only = models.BooleanField(_("free only"), default=False)
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    min_hours = models.DecimalField(
+        _("at least this many PD hours"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches and follows")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "query"], name="saved_search_once_per_user"),
+        ]
+        indexes = [
+            models.Index(fields=["provider"], name="saved_search_provider"),
+            models.Index(fields=["topic"], name="saved_search_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return self.query or "—"
+
+    def get_absolute_url(self) -> str:
+        """These results in the catalog."""
+        return f"{reverse('events:catalog')}?{self.query}"
+
+    @property
+    def label(self) -> str:
+        """What the search asks for, in the reader's language: "Webinar · Topic: STEM"."""
+        parts = []
+        if self.text:
+            parts.append(_("“%(text)s”") % {"text": self.text})
+        for field in ("kind", "format", "language"):
+            if getattr(self, field):
+                parts.append(str(getattr(self, f"get_{field}_display")()))
+        if self.grade_band_id:
+            parts.append(_("Grades: %(band)s") % {"band": self.grade_band})
+        if self.topic_id:
+            parts.append(_("Topic: %(topic)s") % {"topic": self.topic})
+        if self.provider_id:
+            parts.append(_("Provider: %(provider)s") % {"provider": self.provider})
+        if self.free_only:
+            parts.append(str(_("Free only")))
+        if self.starts_on:
+            parts.append(_("From %(date)s") % {"date": date_format(self.starts_on, "M j, Y")})
+        if self.ends_on:
+            parts.append(_("Until %(date)s") % {"date": date_format(self.ends_on, "M j, Y")})
+        if self.min_hours is not None:
+            hours = f"{self.min_hours.normalize():f}"
+            parts.append(_("At least %(hours)s PD hours") % {"hours": hours})
+        return " · ".join(parts)
+
+    @property
+    def is_follow(self) -> bool:
+        """A follow: a provider or a topic, and nothing else."""
+        return self.query.startswith(("provider=", "topic=")) and "&" not in self.query
+
+
+class AlertMatch(models.Model):
+    """A published listing that matched a saved search: waits for its e-mail (the
+    notification that carries it), one row per search and listing."""
+
+    # Indexed by the unique constraint below (search first).
+    search = models.ForeignKey(
+        SavedSearch,
+        on_delete=models.CASCADE,
+        related_name="matches",
+        verbose_name=_("search"),
+        db_index=False,
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+    # Copied from the search, so a period's e-mail finds its rows with one index (the
+    # partial one below; an account is never deleted outright, so no index of its own).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    frequency = models.CharField(max_length=10, choices=SavedSearch.Frequency.choices)
+    notification = models.ForeignKey(
+        "notifications.Notification",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("e-mail"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("alert match")
+        verbose_name_plural = _("alert matches")
+        constraints = [
+            models.UniqueConstraint(fields=["search", "event"], name="alert_match_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["frequency", "user"],
+                condition=Q(notification__isnull=True),
+                name="alert_match_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.search_id} → {self.event_id}"
+
+
+class MatchedListing(models.Model):
+    """A published listing whose matching ran: the catch-up sweep skips it."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="+")
+    matched_at = models.DateTimeField(auto_now_add=True)
+    matches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("matched listing")
+        verbose_name_plural = _("matched listings")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.matches}"

@@ -1,0 +1,340 @@
+"""Saved searches and follows: saving from the catalog, matching a published listing,
+one e-mail per educator per period, and unsubscribing from the e-mail's link."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services as event_services
+from events.follows import services
+from events.follows.models import AlertMatch, SavedSearch
+from events.models import Event
+from tests import factories
+from trec.accounts.models import GradeBand
+from trec.notifications.models import Notification
+from trec.notifications.services import notifications_dispatch
+
+ALERT = services.ALERT_KIND
+
+
+def save(client, query, frequency="daily"):
+    return client.post(reverse("follows:save"), {"query": query, "frequency": frequency})
+
+
+def submitted(**kwargs):
+    """A listing waiting for review (published by a coordinator in the test)."""
+    kwargs.setdefault("status", Event.Status.SUBMITTED)
+    kwargs.setdefault("published_at", None)
+    return factories.EventFactory(**kwargs)
+
+
+def publish(event, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_approve(event=event)
+
+
+def alerts_for(user):
+    return Notification.objects.filter(kind=ALERT, recipient=user)
+
+
+@pytest.fixture
+def topic(db):
+    return factories.TopicFactory(name="Early literacy", slug="early-literacy")
+
+
+def test_saving_a_search_from_the_catalog(client, educator, topic):
+    client.force_login(educator)
+    page = client.get(reverse("events:catalog") + "?topic=early-literacy&kind=webinar&sort=newest")
+    soup = BeautifulSoup(page.content, "html.parser")
+    form = soup.find("form", action=reverse("follows:save"))
+    query = form.find("input", attrs={"name": "query"})["value"]
+    assert "sort" not in query
+
+    response = save(client, query, "weekly")
+
+    assert response.status_code == 302
+    search = SavedSearch.objects.get(user=educator)
+    assert (search.topic, search.kind, search.frequency) == (topic, "webinar", "weekly")
+    assert search.query == "kind=webinar&topic=early-literacy"
+    followed = client.get(response["Location"])
+    assert "We will e-mail you about new events like these" in followed.content.decode()
+    # Saving the same search again changes how often, not how many.
+    save(client, "topic=early-literacy&kind=webinar", "instant")
+    assert SavedSearch.objects.get(user=educator).frequency == "instant"
+
+
+def test_a_search_without_filters_or_with_unknown_ones_is_refused(client, educator):
+    client.force_login(educator)
+    response = save(client, "sort=newest")
+    assert (
+        "Choose a filter or search for something first"
+        in client.get(response["Location"]).content.decode()
+    )
+    save(client, "topic=no-such-topic")
+    save(client, "topic=early-literacy", frequency="hourly")
+    assert not SavedSearch.objects.exists()
+
+
+def test_signed_out_visitors_are_asked_to_sign_in(client, db):
+    page = client.get(reverse("events:catalog") + "?kind=webinar").content.decode()
+    assert "Sign in to save this search" in page
+    assert (
+        "Tell me about new events like these"
+        not in client.get(reverse("events:catalog")).content.decode()
+    )
+
+
+def test_publishing_a_matching_listing_sends_one_grouped_alert(
+    client, educator, topic, django_capture_on_commit_callbacks
+):
+    client.force_login(educator)
+    save(client, "topic=early-literacy", "instant")
+    save(client, "kind=webinar", "instant")
+    other = factories.EducatorFactory()
+    SavedSearch.objects.create(user=other, query="kind=program", kind="program")
+    listing = submitted(title="Read-alouds that work", kind="webinar", topics=[topic])
+    draft = factories.EventFactory(
+        title="Draft", kind="webinar", status=Event.Status.DRAFT, published_at=None
+    )
+    mail.outbox.clear()
+
+    publish(listing, django_capture_on_commit_callbacks)
+
+    # Two of the educator's searches matched: one e-mail, both groups in it.
+    assert alerts_for(educator).count() == 1
+    assert not alerts_for(other).exists()
+    assert AlertMatch.objects.filter(event=draft).count() == 0
+    sent = [m for m in mail.outbox if m.to == [educator.email]]
+    assert len(sent) == 1
+    message = sent[0]
+    assert "1 new listing for your saved searches" in message.subject
+    assert message.body.count("Read-alouds that work") == 2
+    assert "Topic: Early literacy" in message.body and "Webinar" in message.body
+    html = message.alternatives[0][0]
+    assert "Stop these alerts" in html
+
+
+def test_at_most_one_alert_per_period_and_the_rest_in_the_next(
+    educator, topic, django_capture_on_commit_callbacks
+):
+    search = SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
+    )
+    first, second = (submitted(topics=[topic]) for _ in range(2))
+    publish(first, django_capture_on_commit_callbacks)
+    publish(second, django_capture_on_commit_callbacks)
+    # Editing and saving a published listing again does not match it again.
+    publish(first, django_capture_on_commit_callbacks)
+    assert services.listing_match(event_id=first.pk) == 0
+
+    assert alerts_for(educator).count() == 1
+    waiting = AlertMatch.objects.get(search=search, event=second)
+    assert waiting.notification is None
+
+    # The next hour's sweep sends what waited, once.
+    later = timezone.now() + datetime.timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alerts_enqueue_due(now=later)
+        services.alerts_enqueue_due(now=later)
+    assert alerts_for(educator).count() == 2
+    waiting.refresh_from_db()
+    assert waiting.notification.window == services.period_window("instant", later)
+
+
+def test_daily_and_weekly_alerts_wait_for_their_morning(educator, topic):
+    SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="daily"
+    )
+    SavedSearch.objects.create(user=educator, query="kind=event", kind="event", frequency="weekly")
+    listing = factories.EventFactory(topics=[topic])
+    # A Monday at 5 a.m., hub time: too early for either.
+    monday = timezone.make_aware(datetime.datetime(2026, 12, 7, 5, 0))  # noqa: DTZ001
+    assert services.listing_match(event_id=listing.pk, now=monday) == 2
+    assert services.alerts_enqueue_due(now=monday) == 0
+    assert services.alerts_enqueue_due(now=monday + datetime.timedelta(hours=3)) == 2
+    windows = set(alerts_for(educator).values_list("window", flat=True))
+    assert windows == {"daily:2026-12-07", "weekly:2026-W50"}
+    # Nothing else waits: the next sweep the same day sends nothing more.
+    assert services.alerts_enqueue_due(now=monday + datetime.timedelta(hours=4)) == 0
+
+
+@pytest.mark.parametrize(
+    "query, fields, matches",
+    [
+        ("grade=3-5", {"grade_band": "3-5"}, True),
+        ("grade=9-12", {"grade_band": "9-12"}, False),
+        ("cost=free", {"free_only": True}, False),
+        ("min_hours=2", {"min_hours": Decimal("2")}, True),
+        ("min_hours=3", {"min_hours": Decimal("3")}, False),
+        ("format=in_person", {"format": "in_person"}, False),
+        ("language=en", {"language": "en"}, True),
+    ],
+)
+def test_each_filter_is_matched_in_sql(educator, query, fields, matches):
+    if "grade_band" in fields:
+        fields["grade_band"] = GradeBand.objects.get(code=fields["grade_band"])
+    SavedSearch.objects.create(user=educator, query=query, **fields)
+    listing = factories.EventFactory(
+        cost=Decimal("25"),
+        pd_hours=Decimal("2.5"),
+        grade_bands=list(GradeBand.objects.filter(code="3-5")),
+    )
+    assert services.listing_match(event_id=listing.pk) == (1 if matches else 0)
+
+
+def test_dates_use_the_catalogs_rule(educator):
+    listing = factories.EventFactory(
+        sessions=[(factories.in_days(10), factories.in_days(10, hour=18))]
+    )
+    day = factories.in_days(10).date()
+    for start, end, expected in [
+        (day, day, True),
+        (day + datetime.timedelta(days=1), None, False),
+        (None, day - datetime.timedelta(days=1), False),
+        (day - datetime.timedelta(days=3), None, True),
+    ]:
+        SavedSearch.objects.all().delete()
+        SavedSearch.objects.create(
+            user=educator, query=f"{start}{end}", starts_on=start, ends_on=end
+        )
+        services.MatchedListing.objects.all().delete()
+        assert services.listing_match(event_id=listing.pk) == int(expected), (start, end)
+
+
+def test_private_and_unpublished_listings_match_nothing(educator):
+    SavedSearch.objects.create(user=educator, query="kind=event", kind="event")
+    private = factories.EventFactory(is_private=True)
+    draft = factories.EventFactory(status=Event.Status.DRAFT, published_at=None)
+    assert services.listing_match(event_id=private.pk) == 0
+    assert services.listing_match(event_id=draft.pk) == 0
+
+
+def test_search_text_matches_through_the_catalogs_search(educator):
+    SavedSearch.objects.create(user=educator, query="q=phonics", text="phonics")
+    services._store_terms(SavedSearch.objects.get())
+    hit = factories.EventFactory(title="Phonics in kindergarten")
+    miss = factories.EventFactory(title="Algebra tiles")
+    assert services.listing_match(event_id=hit.pk) == 1
+    assert services.listing_match(event_id=miss.pk) == 0
+
+
+@pytest.mark.postgres
+def test_search_text_matches_stemmed_words_in_the_summary(client, educator):
+    client.force_login(educator)
+    save(client, "q=fractions")
+    hit = factories.EventFactory(title="Number sense", summary="Teaching fraction models.")
+    assert services.listing_match(event_id=hit.pk) == 1
+
+
+def test_the_alert_is_in_the_educators_language(educator, topic):
+    educator.preferred_language = "es"
+    educator.save(update_fields=["preferred_language"])
+    SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
+    )
+    listing = factories.EventFactory(topics=[topic])
+    mail.outbox.clear()
+    services.listing_match(event_id=listing.pk)
+    notifications_dispatch(alerts_for(educator).values_list("pk", flat=True))
+    message = mail.outbox[-1]
+    assert message.subject == "1 nueva publicación para sus búsquedas guardadas"
+    assert "Tema: Early literacy" in message.body and "Detener estas alertas" in message.body
+
+
+def test_unsubscribe_from_the_email_link_without_signing_in(client, educator, topic):
+    search = SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
+    )
+    services.listing_match(event_id=factories.EventFactory(topics=[topic]).pk)
+    notifications_dispatch(alerts_for(educator).values_list("pk", flat=True))
+    link = re.search(r"https?://\S+/me/alerts/unsubscribe/\S+/", mail.outbox[-1].body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    assert "Stop e-mails about new listings for “Topic: Early literacy”?" in page.content.decode()
+    assert SavedSearch.objects.filter(pk=search.pk).exists()  # a link checker stops nothing
+
+    done = client.post("/" + path)
+    assert "you will no longer receive e-mails" in done.content.decode()
+    assert not SavedSearch.objects.filter(pk=search.pk).exists()
+    # Again (or a mail client's one-click after the page): still a calm answer.
+    assert client.post("/" + path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+
+
+def test_a_tampered_unsubscribe_link_is_404(client, educator):
+    search = SavedSearch.objects.create(user=educator, query="kind=event", kind="event")
+    token = services.unsubscribe_token(search)
+    response = client.post(reverse("follows:unsubscribe", args=[token[:-2] + "xx"]))
+    assert response.status_code == 404
+    assert SavedSearch.objects.filter(pk=search.pk).exists()
+
+
+def test_follow_a_provider_and_a_topic_feeds_my_page(client, educator, topic):
+    provider = factories.ProviderFactory(name="Desert Readers")
+    client.force_login(educator)
+    page = client.get(provider.get_absolute_url())
+    assert "Follow Desert Readers" in page.content.decode()
+    client.post(
+        reverse("follows:follow"), {"provider": provider.slug, "next": provider.get_absolute_url()}
+    )
+    client.post(reverse("follows:follow"), {"topic": topic.slug})
+    assert "Following Desert Readers" in client.get(provider.get_absolute_url()).content.decode()
+    factories.EventFactory(provider=provider, title="Desert story hour")
+    factories.EventFactory(title="Literacy lab", topics=[topic])
+    factories.EventFactory(title="Unrelated")
+
+    me = client.get(reverse("accounts:me")).content.decode()
+    section = me.split("New from people you follow", 1)[1].split("</section>", 1)[0]
+    assert "Desert story hour" in section and "Literacy lab" in section
+    assert "Unrelated" not in section
+
+    # Pressing again stops following.
+    client.post(reverse("follows:follow"), {"provider": provider.slug})
+    assert not SavedSearch.objects.filter(provider=provider).exists()
+
+
+def test_topic_chips_on_the_event_page_offer_follow(client, educator, topic):
+    event = factories.EventFactory(topics=[topic])
+    client.force_login(educator)
+    soup = BeautifulSoup(client.get(event.get_absolute_url()).content, "html.parser")
+    button = soup.find("input", attrs={"name": "topic", "value": "early-literacy"})
+    assert button is not None
+
+
+def test_manage_alerts_change_frequency_and_stop(client, educator, topic):
+    mine = SavedSearch.objects.create(user=educator, query="topic=early-literacy", topic=topic)
+    theirs = SavedSearch.objects.create(
+        user=factories.EducatorFactory(), query="kind=event", kind="event"
+    )
+    client.force_login(educator)
+    page = client.get(reverse("follows:list")).content.decode()
+    assert "Topic: Early literacy" in page and "Follow" in page
+    client.post(reverse("follows:update", args=[mine.pk]), {"frequency": "weekly"})
+    mine.refresh_from_db()
+    assert mine.frequency == "weekly"
+    assert client.post(reverse("follows:delete", args=[theirs.pk])).status_code == 404
+    client.post(reverse("follows:delete", args=[mine.pk]))
+    assert not SavedSearch.objects.filter(pk=mine.pk).exists()
+    empty = client.get(reverse("follows:list")).content.decode()
+    assert "You have no alerts yet" in empty
+
+
+def test_alerts_page_queries_do_not_grow_with_rows(
+    client, educator, topic, django_assert_num_queries
+):
+    """Labels read the grade band, topic and provider: joined, not one query per row."""
+    client.force_login(educator)
+    for index in range(20):
+        SavedSearch.objects.create(
+            user=educator, query=f"topic=early-literacy&q={index}", topic=topic, text=str(index)
+        )
+    client.get(reverse("follows:list"))
+    with django_assert_num_queries(4):
+        client.get(reverse("follows:list"))
