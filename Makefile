@@ -15,7 +15,7 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test checkers lint format bench bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser migrations messages clean \
+.PHONY: install run test checkers lint format bench bench-catalog bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser migrations messages clean \
 	drills drill-backup drill-pg-restart drill-redis drill-worker-kill
 
 install: $(STAMP)
@@ -82,7 +82,14 @@ bench: $(STAMP)
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT:/15=/9); fi; \
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
-	@$(MAKE) --no-print-directory bench-fanout bench-surveys bench-impact bench-alerts
+	@$(MAKE) --no-print-directory bench-catalog bench-fanout bench-surveys bench-impact bench-alerts
+
+# The catalog when every query string is new: caches off, 8 connections, against /healthz
+# in the same run, plus single requests and the suggestions endpoint (bench/catalog.py).
+bench-catalog: $(STAMP)
+	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT:/trec=/trec_bench); fi; \
+	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT:/15=/9); fi; \
+	$(BIN)/python bench/catalog.py $(CATALOG_BENCH_ARGS)
 
 # A 50,000-response survey report, and an impact snapshot over 1,000,000 registrations:
 # each seeds its own database once (kept for the next run) and prints its timings.

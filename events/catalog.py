@@ -23,9 +23,11 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
-    Count,
+    BooleanField,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -44,7 +46,7 @@ from providers.access import provider_ids_for
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 
-from .filters import FREE, EventFilter, Sort, start_of_day
+from .filters import FREE, EventFilter, Sort, catalog_filter, start_of_day
 from .models import Event, EventSession, Registration, SavedEvent, Topic
 from .services import RegistrationClosed, check_open_for_registration
 
@@ -174,108 +176,168 @@ def for_cards(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _all_but(conditions: dict[str, Q], name: str) -> Q:
-    return Q(*(condition for key, condition in conditions.items() if key != name))
+NO_POSITION = "CAST(NULL AS INTEGER)"
+FEW_MATCHES = 5  # fewer full-text matches than this: typo tolerance joins in
 
 
-def _choice_counts(base: QuerySet, conditions: dict[str, Q]) -> dict[str, int]:
-    """The total and every kind/format/language/free count, in one aggregate query."""
-    everything = Q(*conditions.values())
-    aggregates = {"total": Count("pk", filter=everything or None)}
-    for name, choices in CHOICE_FACETS.items():
-        others = _all_but(conditions, name)
-        for index, (value, _label) in enumerate(choices):
-            aggregates[f"{name}_{index}"] = Count("pk", filter=others & Q(**{name: value}))
-    aggregates["cost_free"] = Count("pk", filter=_all_but(conditions, "cost") & Q(cost=0))
-    return base.aggregate(**aggregates)
+def _flag(name: str) -> str:
+    return f"f_{name}"
 
 
-def _related_counts(model, base: QuerySet, conditions: dict, name: str, *fields) -> QuerySet:
-    """`model` rows (grade bands, topics, providers) annotated with `n`: how many events
-    of theirs match every active filter but `name`. One GROUP BY query."""
-    matching = base.filter(_all_but(conditions, name)).values("pk")
-    return model.objects.only(*fields).annotate(n=Count("events", filter=Q(events__in=matching)))
+def _all_but(conditions: dict[str, Q], name: str | None = None) -> str:
+    """SQL: every active filter's flag but `name`'s, ANDed (TRUE when there is none)."""
+    return " AND ".join(_flag(key) for key in conditions if key != name) or "1 = 1"
 
 
-def _facets(filterset: EventFilter, base: QuerySet, conditions: dict) -> tuple[dict, int]:
+def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
+    """One query for every facet count and the total. The matching events (search
+    applied, filters not) are read once into a narrow projection `m`: id, the choice
+    columns and one boolean per active filter (the SQL put together here holds only
+    names from the models and constants; every value is a parameter). Each facet group
+    then counts the rows that pass every *other* filter (disjunctive counts), grade
+    bands and topics through their link tables. Result rows: (facet, value, label,
+    label_es, position, count)."""
+    flags = {
+        _flag(k): ExpressionWrapper(q, output_field=BooleanField()) for k, q in conditions.items()
+    }
+    columns = ["id", "kind", "format", "language", "cost", "provider_id"]
+    projection = base.order_by().annotate(**flags).values(*columns, *flags)
+    inner, params = projection.query.sql_with_params()
+    grades = Event._meta.get_field("grade_bands").remote_field.through._meta.db_table
+    topics = Event._meta.get_field("topics").remote_field.through._meta.db_table
+    parts = [
+        f"SELECT '{name}', {name}, NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"WHERE {_all_but(conditions, name)} GROUP BY {name}"
+        for name in CHOICE_FACETS
+    ]
+    parts += [
+        f"SELECT 'cost', '{FREE}', NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"WHERE {_all_but(conditions, 'cost')} AND cost = 0",
+        f"SELECT 'total', '', NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"WHERE {_all_but(conditions)}",
+        # Counted per id first, then joined to the names: each link table is read once.
+        "SELECT 'grade', g.code, g.name, NULL, CAST(g.position AS INTEGER), "  # noqa: S608
+        f"COALESCE(c.n, 0) FROM {GradeBand._meta.db_table} g LEFT JOIN ("
+        f"SELECT l.gradeband_id, COUNT(*) AS n FROM m JOIN {grades} l ON l.event_id = m.id "
+        f"WHERE {_all_but(conditions, 'grade')} GROUP BY l.gradeband_id) c "
+        "ON c.gradeband_id = g.id",
+        f"SELECT 'topic', t.slug, t.name, t.name_es, {NO_POSITION}, COALESCE(c.n, 0) "  # noqa: S608
+        f"FROM {Topic._meta.db_table} t LEFT JOIN (SELECT l.topic_id, COUNT(*) AS n "
+        f"FROM m JOIN {topics} l ON l.event_id = m.id WHERE {_all_but(conditions, 'topic')} "
+        "GROUP BY l.topic_id) c ON c.topic_id = t.id",
+        f"SELECT 'provider', p.slug, p.name, NULL, {NO_POSITION}, COALESCE(c.n, 0) "  # noqa: S608
+        f"FROM {Provider._meta.db_table} p LEFT JOIN (SELECT provider_id, COUNT(*) AS n "
+        f"FROM m WHERE {_all_but(conditions, 'provider')} GROUP BY provider_id) c "
+        "ON c.provider_id = p.id",
+    ]
+    names = ", ".join([*columns, *flags])
+    return f"WITH m ({names}) AS ({inner}) " + " UNION ALL ".join(parts), list(params)
+
+
+def _facets(filterset: EventFilter, conditions: dict) -> tuple[dict, int]:
     """The facet counts and the total, from the cache when they were counted for the same
     filters and search less than CACHED_READS["catalog_facets"] seconds ago and no event,
     session, topic, grade band or provider changed since (trec/cache_signals.py). A hit
-    saves the 4 counting queries: the catalog is then 2 queries."""
+    saves the counting query. Also settles whether the search forgives typos
+    (`filterset.typos`), so the page lists what was counted."""
     from trec.cache import cache_seconds, versioned_key
 
     seconds = cache_seconds("catalog_facets")
     if not seconds:
-        return _count_facets(filterset, base, conditions)
+        return _count_facets(filterset, conditions)
     params = {k: v for k, v in filterset.cleaned.items() if k not in ("sort", "q")}
     params["q"] = filterset.search_text
     key = versioned_key("catalog", params)
     cached = cache.get(key)
     if cached is None:
-        cached = _count_facets(filterset, base, conditions)
+        facets, total = _count_facets(filterset, conditions)
+        cached = (facets, total, filterset.typos)
         cache.set(key, cached, seconds)
-    return cached
+    facets, total, filterset.typos = cached
+    return facets, total
 
 
-def _count_facets(filterset: EventFilter, base: QuerySet, conditions: dict) -> tuple[dict, int]:
+def _count_facets(filterset: EventFilter, conditions: dict) -> tuple[dict, int]:
+    """Counted with full-text search alone first; when that finds fewer than FEW_MATCHES,
+    again with typo tolerance (trigram similarity on titles) added."""
+    filterset.typos = False
+    rows = _facet_rows(filterset, conditions)
+    if filterset.search_text and rows[("total", "")][-1] < FEW_MATCHES:
+        filterset.typos = True
+        rows = _facet_rows(filterset, conditions)
+    return _facets_from(filterset, rows), rows[("total", "")][-1]
+
+
+def _facet_rows(filterset: EventFilter, conditions: dict) -> dict:
+    sql, params = _facet_sql(filterset.searched(filterset.queryset), conditions)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {(row[0], row[1]): row[2:] for row in cursor.fetchall()}
+
+
+def _facets_from(filterset: EventFilter, rows: dict) -> dict[str, Facet]:
     data = filterset.cleaned
-    counts = _choice_counts(base, conditions)
+
+    def count(name, value) -> int:
+        row = rows.get((name, value))
+        return row[-1] if row else 0
+
     facets = {}
     for name, choices in CHOICE_FACETS.items():
         facets[name] = Facet(
             name,
             FACET_LABELS[name],
             [
-                FacetOption(value, str(label), counts[f"{name}_{index}"], data.get(name) == value)
-                for index, (value, label) in enumerate(choices)
+                FacetOption(value, str(label), count(name, value), data.get(name) == value)
+                for value, label in choices
             ],
         )
     facets["cost"] = Facet(
         "cost",
         FACET_LABELS["cost"],
-        [FacetOption(FREE, _("Free only"), counts["cost_free"], data.get("cost") == FREE)],
+        [FacetOption(FREE, _("Free only"), count("cost", FREE), data.get("cost") == FREE)],
     )
+    of = {name: [] for name in ("grade", "topic", "provider")}
+    for (name, value), (label, label_es, position, n) in rows.items():
+        if name in of:
+            of[name].append((value, label, label_es, position, n))
     grade = data.get("grade")
+    bands = sorted(of["grade"], key=lambda row: row[3])
     facets["grade"] = Facet(
         "grade",
         FACET_LABELS["grade"],
         [
-            FacetOption(band.code, str(band), band.n, band.code == grade)
-            for band in _related_counts(
-                GradeBand, base, conditions, "grade", "code", "name"
-            ).order_by("position")
+            FacetOption(code, str(GradeBand(code=code, name=label)), n, code == grade)
+            for code, label, _es, _position, n in bands
         ],
     )
     topic = data.get("topic")
-    # Values without a match are left out (the chosen one stays, for its chip). That is
-    # done here rather than in HAVING, which would make Postgres count twice.
-    topics = _related_counts(Topic, base, conditions, "topic", "slug", "name", "name_es")
-    topics = sorted(topics, key=lambda t: str(t).casefold())  # by the name the reader sees
+    # Values without a match are left out (the chosen one stays, for its chip).
+    topics = [
+        (str(Topic(slug=slug, name=label, name_es=label_es or "")), slug, n)
+        for slug, label, label_es, _position, n in of["topic"]
+        if n or slug == topic
+    ]
+    topics.sort(key=lambda t: t[0].casefold())  # by the name the reader sees
     facets["topic"] = Facet(
         "topic",
         FACET_LABELS["topic"],
-        [
-            FacetOption(t.slug, str(t), t.n, t.slug == topic)
-            for t in topics
-            if t.n or t.slug == topic
-        ],
+        [FacetOption(slug, label, n, slug == topic) for label, slug, n in topics],
     )
     provider = data.get("provider")
     providers = [
-        p
-        for p in _related_counts(Provider, base, conditions, "provider", "slug", "name")
-        if p.n or p.slug == provider
+        (slug, name, n) for slug, name, _es, _position, n in of["provider"] if n or slug == provider
     ]
-    providers.sort(key=lambda p: (-p.n, p.name))
-    top = [p for p in providers if p.slug == provider]
-    top += [p for p in providers if p.slug != provider][: TOP_PROVIDERS - len(top)]
-    top.sort(key=lambda p: p.name.casefold())
+    providers.sort(key=lambda p: (-p[2], p[1]))
+    top = [p for p in providers if p[0] == provider]
+    top += [p for p in providers if p[0] != provider][: TOP_PROVIDERS - len(top)]
+    top.sort(key=lambda p: p[1].casefold())
     facets["provider"] = Facet(
         "provider",
         FACET_LABELS["provider"],
-        [FacetOption(p.slug, p.name, p.n, p.slug == provider) for p in top],
+        [FacetOption(slug, name, n, slug == provider) for slug, name, n in top],
     )
-    return facets, counts["total"]
+    return facets
 
 
 def _query_without(params: QueryDict, *names: str) -> str:
@@ -327,16 +389,15 @@ def _sort_links(filterset: EventFilter, params: QueryDict, current: str) -> list
 def catalog_page(*, params: QueryDict, page_number=None) -> Catalog:
     """The catalog for these query parameters: one page of listed events, facet counts,
     the active filters and the sort, in a fixed number of queries (see the module)."""
-    filterset = EventFilter(data=params, queryset=Event.objects.listed())
+    filterset = catalog_filter(params)
     conditions = filterset.conditions()
-    base = filterset.searched(filterset.queryset)
-    facets, total = _facets(filterset, base, conditions)
+    facets, total = _facets(filterset, conditions)
     sort = filterset.current_sort
     ordered = filterset.qs.order_by(*ORDERINGS[sort])
     paginator = CountedPaginator(ordered, PAGE_SIZE, count=total)
     page = paginator.get_page(page_number)
-    # The page's ids are picked in a subquery, so the seat counts (a GROUP BY over
-    # registrations) are computed for these twenty events, not for every match.
+    # The page's ids are picked in a subquery (the only part that sorts the matches);
+    # seats and next sessions are then read for these twenty events alone.
     first = (page.number - 1) * PAGE_SIZE
     page_ids = ordered.values("pk")[first : first + PAGE_SIZE]
     page.object_list = list(for_cards(ordered.filter(pk__in=page_ids)))

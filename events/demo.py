@@ -44,6 +44,7 @@ TOPICS_ES = {
     "Arts integration": "Integración de las artes",
     "Early childhood development": "Desarrollo en la primera infancia",
     "School leadership": "Liderazgo escolar",
+    "Educational equity": "Equidad educativa",
 }
 TOPICS = [
     "Trauma-informed practice",
@@ -62,6 +63,7 @@ TOPICS = [
     "Arts integration",
     "Early childhood development",
     "School leadership",
+    "Educational equity",
 ]
 
 FORMATS = {

@@ -111,6 +111,10 @@ class EventFilter(django_filters.FilterSet):
     class Meta:
         form = CatalogForm
 
+    # Whether the search also matches titles letter for letter (trigram similarity):
+    # the catalog turns it off when full-text search alone finds enough.
+    typos = True
+
     @cached_property
     def cleaned(self) -> dict:
         """The valid parameters, with empty ones dropped (invalid ones are left out)."""
@@ -159,9 +163,20 @@ class EventFilter(django_filters.FilterSet):
 
     def searched(self, queryset):
         """`queryset` narrowed by the search text (annotated with `rank`), nothing else."""
-        return search_events(queryset, self.search_text)
+        return search_events(queryset, self.search_text, typos=self.typos)
 
     def filter_queryset(self, queryset):
         # Replaces django-filter's one-filter-at-a-time loop: the filters above only
         # parse and validate; conditions() says what each one means.
         return self.searched(queryset).filter(*self.conditions().values())
+
+
+def catalog_filter(params, queryset=None) -> EventFilter:
+    """The catalog's query parameters (`q`, `kind`, `format`, `grade`, `topic`,
+    `provider`, `cost`, `start`, `end`, `language`, `min_hours`, `sort`) parsed and
+    validated, over listed events unless `queryset` says otherwise: `.qs` is what the
+    catalog lists for them, `.cleaned` the valid values, `.conditions()` one Q each.
+    Anything that stores or replays a catalog search (saved searches) goes through here."""
+    if queryset is None:
+        queryset = Event.objects.listed()
+    return EventFilter(data=params, queryset=queryset)

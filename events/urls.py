@@ -5,6 +5,7 @@ from . import program_urls, views
 app_name = "events"
 urlpatterns = [
     path("", views.catalog, name="catalog"),
+    path("suggest", views.suggest, name="suggest"),
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/calendar.ics", views.calendar, name="calendar"),
     path("<slug:slug>/go/", views.go, name="go"),

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import HttpResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,6 +30,7 @@ from .catalog import (
 from .follows.models import SavedSearch
 from .ical import build_calendar
 from .models import Event, Registration
+from .search import suggest as search_suggest
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 
@@ -85,6 +86,27 @@ def _catalog_body(request) -> tuple[str, str]:
             cache.set(key, cached, seconds)
     search_text, body = cached
     return search_text, mark_safe(body)  # noqa: S308 - our own template's output
+
+
+@require_safe
+def suggest(request):
+    """Who: everyone. As-you-type suggestions for the catalog's search box (topics,
+    providers, titles), as JSON: {"suggestions": [{"type": "topic", "label": "…"}]}.
+    The search form works without it (static/js/catalog-suggest.js adds it). Cached
+    like the facet counts, under the catalog's version."""
+    text = request.GET.get("q", "")
+    seconds = cache_seconds("catalog_facets")
+    key = versioned_key("catalog", {"suggest": text})
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = search_suggest(text)
+        if seconds:
+            cache.set(key, found, seconds)
+    response = JsonResponse(
+        {"suggestions": [{"type": kind, "label": label} for kind, label in found]}
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 @require_safe

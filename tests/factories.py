@@ -147,15 +147,6 @@ class EventFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
-    def sessions(self, create, extracted, **kwargs):
-        if not create:
-            return
-        spans = extracted if extracted is not None else [(in_days(7), in_days(7, hour=18))]
-        for start, end in spans:
-            EventSession.objects.create(event=self, starts_at=start, ends_at=end)
-        event_saved(event=self)
-
-    @factory.post_generation
     def topics(self, create, extracted, **kwargs):
         if create and extracted:
             self.topics.set(extracted)
@@ -164,6 +155,15 @@ class EventFactory(factory.django.DjangoModelFactory):
     def grade_bands(self, create, extracted, **kwargs):
         if create and extracted:
             self.grade_bands.set(extracted)
+
+    @factory.post_generation
+    def sessions(self, create, extracted, **kwargs):
+        if not create:
+            return
+        spans = extracted if extracted is not None else [(in_days(7), in_days(7, hour=18))]
+        for start, end in spans:
+            EventSession.objects.create(event=self, starts_at=start, ends_at=end)
+        event_saved(event=self)
 
 
 class RegistrationFactory(factory.django.DjangoModelFactory):

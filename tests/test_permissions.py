@@ -314,6 +314,7 @@ ROUTES = {
         ("catalog", url("events:catalog"), PUBLIC),
         ("filtered", url("events:catalog", query="?kind=webinar&cost=free&q=reading"), PUBLIC),
     ],
+    "events:suggest": (url("events:suggest", query="?q=rea"), PUBLIC),
     "events:detail": [
         ("published", url("events:detail", slug("published_a")), PUBLIC),
         ("draft", url("events:detail", slug("draft_a")), PREVIEW_A),

@@ -15,7 +15,6 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.postgres.search import SearchQuery
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -27,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from events.filters import FREE, EventFilter
 from events.models import Event, Topic
-from events.search import SEARCH_CONFIG, postgres, search_events
+from events.search import postgres, search_events, search_query
 from providers.models import Provider
 from trec.accounts.models import GradeBand
 from trec.notifications.models import Notification
@@ -121,11 +120,7 @@ def _parse(params: QueryDict) -> tuple[str, dict]:
 
 def _store_terms(search: SavedSearch) -> None:
     if postgres():
-        terms = (
-            SearchQuery(search.text, config=SEARCH_CONFIG, search_type="websearch")
-            if search.text
-            else None
-        )
+        terms = search_query(search.text) if search.text else None
         SavedSearch.objects.filter(pk=search.pk).update(terms=terms)
 
 
@@ -368,13 +363,17 @@ def _enqueue_period(frequency: str, window: str, *, event_id: int | None = None)
         rows=[(user_id, user_id, window) for user_id in new],
     )
     # The outbox key, in its unique index's order: one index probe per match.
-    this_period = Notification.objects.filter(
-        recipient_id=OuterRef("user_id"),
-        kind=ALERT_KIND,
-        content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_id=OuterRef("user_id"),
-        window=window,
-    ).order_by().values("pk")
+    this_period = (
+        Notification.objects.filter(
+            recipient_id=OuterRef("user_id"),
+            kind=ALERT_KIND,
+            content_type=ContentType.objects.get_for_model(get_user_model()),
+            object_id=OuterRef("user_id"),
+            window=window,
+        )
+        .order_by()
+        .values("pk")
+    )
     waiting.filter(user_id__in=new).update(notification=Subquery(this_period))
     return len(new)
 

@@ -89,9 +89,11 @@ def test_search_uses_the_gin_indexes():
     queryset = search_events(Event.objects.all(), "trauma informed")
     assert [event.title for event in queryset] == ["Trauma-informed classrooms"]
     with transaction.atomic(), connection.cursor() as cursor:
-        # Forbid sequential scans for this transaction: a plan can then only be
-        # found if the index is usable for the search condition.
+        # Forbid sequential scans (and full scans of the primary key index) for this
+        # transaction: a plan can then only be found if the index is usable for the
+        # search condition.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
         sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
