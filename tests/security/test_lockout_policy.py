@@ -242,7 +242,7 @@ def client_class_like(client):
 def test_a_hostile_login_with_a_device_cookie_is_an_ordinary_failure(client, owner, where):
     client.cookies[DEVICE_COOKIE] = "0123456789abcdef0123456789abcdef"
     response = attempt(client, where, "owner\x00@example.org")
-    assert response.status_code == 200
+    assert response.status_code in (200, 400)  # the form again, or the hub's NUL refusal
 
 
 def test_other_password_checks_are_held_to_the_same_limits(client, owner):

@@ -80,5 +80,6 @@ def test_a_certificate_link_only_for_those_who_may_see_it(client, coordinator):
 def test_unknown_or_hostile_ids_are_404(client, coordinator, object_id):
     client.force_login(coordinator)
     content_type = ContentType.objects.get_for_model(Invitation)
-    assert client.get(f"/admin/r/{content_type.pk}/{object_id}/").status_code == 404
-    assert client.get(f"/admin/r/999999/{object_id}/").status_code == 404
+    # (A NUL byte is refused by the hub's hostile-input middleware first: 400.)
+    assert client.get(f"/admin/r/{content_type.pk}/{object_id}/").status_code in (400, 404)
+    assert client.get(f"/admin/r/999999/{object_id}/").status_code in (400, 404)
