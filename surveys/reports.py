@@ -19,13 +19,14 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from events.models import Attendance, Event, Topic
+from trec import charts
 from trec.accounts.models import District, GradeBand, User
 from trec.i18n import localized
 
-from .charts import BarChart, bar_chart
 from .forms import scale_labels
 from .models import Answer, Question, Response, Survey
 
@@ -66,7 +67,7 @@ class QuestionResult:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     texts: list[str] = field(default_factory=list)
-    chart: BarChart | None = None
+    chart: SafeString | None = None
     crosstab: list[tuple[str, list[CrossCell]]] = field(default_factory=list)
 
     @property
@@ -271,7 +272,7 @@ def survey_report(*, survey: Survey, questions: list[Question], by: str = "") ->
                 for row in rankings.get(question.pk, [])
             ]
         if result.rows:
-            result.chart = bar_chart(
+            result.chart = charts.horizontal_bars(
                 chart_id=f"q{question.pk}",
                 title=result.text,
                 desc=_("Percentage of the %(n)d people who answered, for each option.")
@@ -441,7 +442,7 @@ class GapReport:
     respondents: int
     bands: list[GradeBand]
     rows: list[GapRow]
-    chart: BarChart | None
+    chart: SafeString | None
     has_topic_questions: bool
 
 
@@ -513,7 +514,7 @@ def gap_report(*, survey: Survey, questions: list[Question], months: int = 6) ->
     chart = None
     if rows:
         top = rows[:12]
-        chart = bar_chart(
+        chart = charts.horizontal_bars(
             chart_id="gaps",
             title=_("Largest gaps between educators' needs and the catalog"),
             desc=_("Gap score per topic: educators asking for it per upcoming event, plus one."),

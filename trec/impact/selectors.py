@@ -12,9 +12,10 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from trec import charts
 from trec.accounts.models import User
 
-from . import charts, metrics, suppression
+from . import metrics, suppression
 from .models import ImpactSnapshot
 from .periods import Period
 
