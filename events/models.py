@@ -519,13 +519,22 @@ class SavedEvent(models.Model):
 
 
 class OutboundClick(models.Model):
-    """A click on "Register on the provider's site" (counted in the impact report)."""
+    """A click on "Register on the provider's site" (counted in the impact report): one
+    per person or device a day (`visitor_key`, a keyed hash: trec.visitors)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outbound_clicks")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    visitor_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "visitor_key"], name="outbound_click_one_per_visitor_day"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Click to {self.event} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -363,8 +363,20 @@ def registrants_email(*, event: Event, subject: str, body: str, sender) -> int:
 # --- Small educator actions ------------------------------------------------------
 
 
-def outbound_click_record(*, event: Event, user) -> OutboundClick:
-    return OutboundClick.objects.create(event=event, user=user if user.is_authenticated else None)
+def outbound_click_record(*, event: Event, user, visitor_key: str) -> bool:
+    """Count a click through to the provider's site: one per person or device a day
+    (the unique `visitor_key` decides, also for clicks at the same moment). Returns
+    whether this one counted."""
+    try:
+        with transaction.atomic():
+            OutboundClick.objects.create(
+                event=event,
+                user=user if user.is_authenticated else None,
+                visitor_key=visitor_key,
+            )
+    except IntegrityError:
+        return False
+    return True
 
 
 def saved_event_toggle(*, event: Event, user) -> bool:

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from trec import visitors
 from trec.cache import cache_seconds, versioned_key
 
 from . import services
@@ -110,6 +111,7 @@ def suggest(request):
 
 
 @require_safe
+@visitors.with_device_cookie
 def detail(request, slug):
     """Who: everyone for published events (and for published-then-cancelled or
     archived ones, with a banner); drafts and listings under review only for the
@@ -142,14 +144,23 @@ def calendar(request, slug):
     return response
 
 
+CLICKS = "provider-click"  # the tally's scope (trec.visitors)
+
+
 @require_safe
 def go(request, slug):
     """Who: everyone who may see the event. Counts a click on "Register on the
-    provider's site" (for the impact report), then sends the visitor there."""
+    provider's site" (for the impact report; one per person or device a day, and not
+    past the per-address limit: trec.visitors), then sends the visitor there."""
     event = get_event_for_viewer(slug=slug, user=request.user)
     if event.registration_mode != Event.RegistrationMode.EXTERNAL:
         return redirect(event)
-    services.outbound_click_record(event=event, user=request.user)
+    if not visitors.over_limit(request, scope=CLICKS):
+        services.outbound_click_record(
+            event=event,
+            user=request.user,
+            visitor_key=visitors.visitor_key(request, scope=CLICKS),
+        )
     return redirect(event.external_registration_url)
 
 

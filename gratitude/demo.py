@@ -213,7 +213,7 @@ def seed_walls(ctx) -> None:
                 continue
             post.heart_count = min(int(rng.expovariate(1 / 4)), 40)
             hearts.extend(
-                Reaction(post=post, session_key=f"demo-{post.pk}-{n}")
+                Reaction(post=post, visitor_key=f"demo-{post.pk}-{n}")
                 for n in range(post.heart_count)
             )
         Post.objects.bulk_update(posts, ["heart_count"])

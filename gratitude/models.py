@@ -210,7 +210,8 @@ class Post(models.Model):
 
 
 class Reaction(models.Model):
-    """One heart on a post: from an account, or from a browser session without one."""
+    """One heart on a post: from an account (one for good), or without one from a
+    device or address, one a day (`visitor_key`, a keyed hash: trec.visitors)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(
@@ -220,7 +221,7 @@ class Reaction(models.Model):
         blank=True,
         related_name="gratitude_reactions",
     )
-    session_key = models.CharField(max_length=40, blank=True)
+    visitor_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -233,12 +234,12 @@ class Reaction(models.Model):
                 name="reaction_one_per_user",
             ),
             models.UniqueConstraint(
-                fields=["post", "session_key"],
+                fields=["post", "visitor_key"],
                 condition=Q(user__isnull=True),
-                name="reaction_one_per_session",
+                name="reaction_one_per_visitor_day",
             ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(session_key=""),
+                condition=Q(user__isnull=False) | ~Q(visitor_key=""),
                 name="reaction_has_a_reactor",
             ),
         ]

@@ -117,15 +117,16 @@ def filter_choices(*, wall: Wall) -> tuple[list[District], list[str]]:
     return districts, schools
 
 
-def hearted_ids(*, posts, user, session_key: str) -> set[int]:
-    """Which of these posts the viewer has hearted. Queries: 1 (0 for a new visitor)."""
+def hearted_ids(*, posts, user, visitor_key: str) -> set[int]:
+    """Which of these posts the viewer has hearted (today, without an account).
+    Queries: 1 (0 for a new visitor)."""
     ids = [post.pk for post in posts]
     if not ids:
         return set()
     if user.is_authenticated:
         mine = Reaction.objects.filter(user=user)
-    elif session_key:
-        mine = Reaction.objects.filter(user=None, session_key=session_key)
+    elif visitor_key:
+        mine = Reaction.objects.filter(user=None, visitor_key=visitor_key)
     else:
         return set()
     return set(mine.filter(post_id__in=ids).values_list("post_id", flat=True))
@@ -144,7 +145,7 @@ class WallPage:
     pending_count: int = 0
 
 
-def wall_page(*, wall: Wall, params, user, session_key: str) -> WallPage:
+def wall_page(*, wall: Wall, params, user, visitor_key: str) -> WallPage:
     """One page of a wall's approved posts with filters. Queries: 5 (count, posts,
     districts, schools, the viewer's hearts) + 1 pending count for moderators."""
     filters = WallFilters.from_params(params)
@@ -160,7 +161,7 @@ def wall_page(*, wall: Wall, params, user, session_key: str) -> WallPage:
         page_range=list(paginator.get_elided_page_range(page.number, on_each_side=2)),
         districts=districts,
         schools=schools,
-        hearted=hearted_ids(posts=page.object_list, user=user, session_key=session_key),
+        hearted=hearted_ids(posts=page.object_list, user=user, visitor_key=visitor_key),
         is_moderator=is_moderator,
         pending_count=wall.posts.pending().count() if is_moderator else 0,
     )

@@ -192,17 +192,18 @@ class HeartResult:
 
 
 @transaction.atomic
-def heart_toggle(*, post: Post, user=None, session_key: str = "") -> HeartResult:
-    """Add the viewer's heart, or take it back. One per account, or per browser session
-    without one: the unique constraints decide, so a double click cannot count twice."""
+def heart_toggle(*, post: Post, user=None, visitor_key: str = "") -> HeartResult:
+    """Add the viewer's heart, or take it back. One per account, or without one per
+    device (or address) a day (`visitor_key`, trec.visitors): the unique constraints
+    decide, so a double click or a script cannot count twice."""
     if user is not None and user.is_authenticated:
         mine = Reaction.objects.filter(post=post, user=user)
         new = Reaction(post=post, user=user)
-    elif session_key:
-        mine = Reaction.objects.filter(post=post, user=None, session_key=session_key)
-        new = Reaction(post=post, session_key=session_key)
+    elif visitor_key:
+        mine = Reaction.objects.filter(post=post, user=None, visitor_key=visitor_key)
+        new = Reaction(post=post, visitor_key=visitor_key)
     else:
-        raise ValueError("a heart needs an account or a session")
+        raise ValueError("a heart needs an account or a visitor key")
     removed, _details = mine.delete()
     if removed:
         Post.objects.filter(pk=post.pk, heart_count__gt=0).update(heart_count=F("heart_count") - 1)

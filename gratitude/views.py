@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec import visitors
 from trec.forms import parse_id
 
 from . import selectors, services, spam
@@ -33,7 +34,18 @@ def walls(request):
     return render(request, "gratitude/walls.html", selectors.walls_overview(user=request.user))
 
 
+HEARTS = "heart"  # the tally's scope (trec.visitors)
+
+
+def _hearts_key(request) -> str:
+    """The viewer's key for showing their hearts: "" for a browser new to the hub."""
+    if request.user.is_authenticated or visitors.device_id(request):
+        return visitors.visitor_key(request, scope=HEARTS)
+    return ""
+
+
 @require_safe
+@visitors.with_device_cookie
 def wall(request, slug):
     """Who: everyone, once the wall has opened (before that, its moderators only; 404
     for others). Approved posts, 24 a page, with search, filters and sorting.
@@ -44,7 +56,7 @@ def wall(request, slug):
         wall=wall,
         params=request.GET,
         user=request.user,
-        session_key=request.session.session_key or "",
+        visitor_key=_hearts_key(request),
     )
     return render(
         request,
@@ -54,12 +66,13 @@ def wall(request, slug):
 
 
 @require_safe
+@visitors.with_device_cookie
 def post_detail(request, slug, pk):
     """Who: everyone, for approved posts (the share link); moderators for any post."""
     wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
     post = selectors.get_post_for_viewer(wall=wall, pk=pk, user=request.user)
     hearted = selectors.hearted_ids(
-        posts=[post], user=request.user, session_key=request.session.session_key or ""
+        posts=[post], user=request.user, visitor_key=_hearts_key(request)
     )
     return render(
         request,
@@ -182,20 +195,26 @@ def _post_fields(cleaned: dict) -> dict:
 @require_POST
 def heart(request, slug, pk):
     """Who: anyone. Adds the viewer's heart to an approved post, or takes it back: one
-    per account, or per browser session without one. Back to where they clicked."""
+    per account, or without one per device (or address) a day, and only so many from
+    one address in a few minutes (trec.visitors). Back to where they clicked."""
     wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
     post = get_object_or_404(Post.objects.approved(), wall=wall, pk=pk)
-    if not request.user.is_authenticated and not request.session.session_key:
-        request.session["gratitude_hearts"] = True
-        request.session.save()
-    result = services.heart_toggle(
-        post=post, user=request.user, session_key=request.session.session_key or ""
-    )
-    messages.success(
-        request,
-        (_("You sent a heart to %(name)s.") if result.hearted else _("Heart taken back."))
-        % {"name": post.recipient_name},
-    )
+    if visitors.over_limit(request, scope=HEARTS):
+        messages.error(
+            request,
+            _("Many hearts have come from your network just now. Please try again later."),
+        )
+    else:
+        result = services.heart_toggle(
+            post=post,
+            user=request.user,
+            visitor_key=visitors.visitor_key(request, scope=HEARTS),
+        )
+        messages.success(
+            request,
+            (_("You sent a heart to %(name)s.") if result.hearted else _("Heart taken back."))
+            % {"name": post.recipient_name},
+        )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

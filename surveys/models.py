@@ -322,6 +322,26 @@ class Invitation(models.Model):
         return reverse("surveys:take", args=[self.survey.slug]) + f"?t={self.token}"
 
 
+class RespondentKey(models.Model):
+    """Someone answered an open anonymous survey today: a keyed hash of their account,
+    device or address and the day (trec.visitors), so a second answer from them the
+    same day is refused. Like an invitation, it is never linked to the response and
+    holds no time."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("respondent key")
+        verbose_name_plural = _("respondent keys")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key"], name="surveys_one_answer_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} respondent"
+
+
 class Response(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -13,7 +13,16 @@ from django.utils.text import slugify
 
 from trec.accounts.models import District, GradeBand, User
 
-from .models import Answer, Choice, Invitation, Question, Response, Section, Survey
+from .models import (
+    Answer,
+    Choice,
+    Invitation,
+    Question,
+    RespondentKey,
+    Response,
+    Section,
+    Survey,
+)
 
 FEEDBACK_WINDOW_DAYS = 30
 
@@ -67,6 +76,7 @@ def response_submit(
     answers: list[Answer],
     crosstab_values: dict[str, str] | None = None,
     invitation_token: str = "",
+    visitor_key: str = "",
     today: datetime.date | None = None,
 ) -> Response:
     """Store one whole response, or nothing.
@@ -76,7 +86,9 @@ def response_submit(
     profile unless a question asks them. Anonymous surveys: no user, no time, only the
     date and the answers; role, grade band or district only when a question asks for
     it (never from the profile); an invitation link is marked used in the same
-    transaction, and the invitation stays unlinked to the response.
+    transaction, and the invitation stays unlinked to the response. Open anonymous
+    surveys take one answer per `visitor_key` (a person, device or address a day:
+    trec.visitors), kept apart from the response like an invitation.
     """
     if survey.state() != "open":
         raise SurveyClosed
@@ -109,6 +121,8 @@ def response_submit(
     )
     try:
         with transaction.atomic():
+            if survey.anonymous and not survey.invitation_only and visitor_key:
+                RespondentKey.objects.create(survey=survey, key=visitor_key)
             if not survey.anonymous:
                 Response.objects.filter(
                     survey=survey, user=user, status=Response.Status.DRAFT

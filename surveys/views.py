@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from events.models import Event
 from providers.access import provider_ids_for
+from trec import visitors
 from trec.exports import csv_cell
 
 from . import reports, selectors, services
@@ -26,6 +27,10 @@ from .models import Invitation, Survey
 ACTIONS = {"next", "back", "save", "submit"}
 SESSION_STATE = "survey-state-{pk}"
 SESSION_DONE = "surveys-done"
+ANSWERS = "survey-answer"  # the tally's scope (trec.visitors)
+# Anonymous answers from one address in a few minutes: a staff meeting on one school
+# network fits, a script does not.
+ANSWERS_PER_IP = 100
 
 
 def _session_done(request) -> set[int]:
@@ -140,12 +145,14 @@ def index(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@visitors.with_device_cookie
 def take(request, slug):
     """Who: everyone for open anonymous surveys (invitation-only ones: holders of an
     unused link); signed-in people for identified surveys (event feedback: the event's
     registrants). Closed or not-yet-open surveys say so. One page per section; POST
     "next"/"back"/"save"/"submit". Nothing is stored as a response until the whole
-    response is valid; a second submission stores nothing."""
+    response is valid; a second submission stores nothing (open anonymous surveys: one
+    a day per person, device or address, and a limit per address: trec.visitors)."""
     plan = selectors.survey_plan(slug=slug)
     survey = plan.survey
     token = (request.POST.get("t") or request.GET.get("t") or "")[:64]
@@ -227,6 +234,21 @@ def take(request, slug):
             form.is_valid()
             return _render_page(request, plan, form, first_bad, token)
         return _render_page(request, plan, whole, number, token)
+    if (
+        survey.anonymous
+        and not survey.invitation_only
+        and visitors.over_limit(request, scope=ANSWERS, per_ip=ANSWERS_PER_IP)
+    ):
+        whole.add_error(
+            None,
+            _(
+                "Many answers have come from your network in the last few minutes. Please "
+                "send yours again in a few minutes: your answers are kept below."
+            ),
+        )
+        response = _render_page(request, plan, whole, number, token)
+        response.status_code = 429
+        return response
     try:
         services.response_submit(
             survey=survey,
@@ -234,6 +256,7 @@ def take(request, slug):
             answers=whole.answers(),
             crosstab_values=whole.crosstab_values(),
             invitation_token=token,
+            visitor_key=visitors.visitor_key(request, scope=ANSWERS),
         )
     except services.SurveyClosed:
         return render(request, "surveys/unavailable.html", {"survey": survey, "reason": "closed"})

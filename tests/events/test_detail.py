@@ -571,3 +571,22 @@ def test_a_paid_event_says_how_payment_works_before_anyone_registers(client, edu
     event.save()
     panel = soup(client.get(url(event))).select_one(".register-panel")
     assert "The provider will tell you how to pay once you register." in panel.get_text()
+
+
+def test_go_link_counts_one_click_per_person_or_device_a_day(client, educator):
+    """25 cookie-less clicks count once (the same address today); a signed-in person's
+    25 clicks count once; every click still goes to the provider's site."""
+    event = factories.EventFactory(
+        registration_mode=Event.RegistrationMode.EXTERNAL,
+        external_registration_url="https://provider.example.org/register?id=7",
+    )
+    for _ in range(25):
+        client.cookies.clear()
+        response = client.get(url(event, "go"))
+        assert response["Location"] == "https://provider.example.org/register?id=7"
+    assert OutboundClick.objects.filter(event=event).count() == 1
+    client.force_login(educator)
+    for _ in range(25):
+        client.get(url(event, "go"))
+    assert OutboundClick.objects.filter(event=event).count() == 2
+    assert OutboundClick.objects.filter(event=event, user=educator).count() == 1

@@ -10,15 +10,17 @@ from django.utils import timezone
 
 from gratitude.models import Post, Reaction
 from tests import factories
+from trec import visitors
 
 from .conftest import make_post, make_wall
 
 pytestmark = pytest.mark.django_db
 
-# wall, partners, count, page of posts, districts, schools  (+ session, hearts for a
-# returning browser; + user, groups, pending count for a moderator)
+# wall, partners, count, page of posts, districts, schools  (+ hearts for a returning
+# browser, known by its device cookie, no session; + user, groups, pending count for a
+# moderator)
 ANONYMOUS_QUERIES = 6
-RETURNING_QUERIES = 8
+RETURNING_QUERIES = 7
 
 
 def soup_of(response):
@@ -68,6 +70,7 @@ def test_wall_queries_are_fixed_for_a_browser_with_hearts(
 ):
     """The viewer's own hearts on a page are one query, not one per card."""
     posts = [make_post(wall, recipient_name=f"Teacher {n}") for n in range(count)]
+    client.get(wall.get_absolute_url())  # the browser's device cookie comes with the page
     client.post(reverse("gratitude:heart", args=[wall.slug, posts[0].pk]))
     with django_assert_num_queries(RETURNING_QUERIES):
         response = client.get(wall.get_absolute_url())
@@ -141,6 +144,7 @@ def test_most_loved_first(client, wall):
 def test_a_heart_is_one_per_browser_and_can_be_taken_back(client, wall):
     post = make_post(wall)
     heart = reverse("gratitude:heart", args=[wall.slug, post.pk])
+    client.get(wall.get_absolute_url())  # the browser's device cookie comes with the page
     response = client.post(heart, {"next": wall.get_absolute_url() + "?sort=loved"})
     assert response["Location"] == f"{wall.get_absolute_url()}?sort=loved#post-{post.pk}"
     post.refresh_from_db()
@@ -150,7 +154,8 @@ def test_a_heart_is_one_per_browser_and_can_be_taken_back(client, wall):
     client.post(heart)  # again: taken back
     post.refresh_from_db()
     assert post.heart_count == 0 and not Reaction.objects.exists()
-    other = client_class_for(client)
+    other = client_class_for(client)  # another browser on the same network
+    other.get(wall.get_absolute_url())
     other.post(heart)
     client.post(heart)
     post.refresh_from_db()
@@ -288,3 +293,32 @@ def test_home_shows_the_open_wall(client, wall):
     page = client.get("/").content.decode()
     assert wall.get_absolute_url() in page
     assert reverse("gratitude:post", args=[wall.slug]) in page
+
+
+def test_cookieless_hearts_count_once_a_day(client, wall):
+    """25 requests that never keep a cookie: the first heart counts, the 2nd..25th add
+    nothing (they are the same address today)."""
+    post = make_post(wall)
+    heart = reverse("gratitude:heart", args=[wall.slug, post.pk])
+    counts = []
+    for _ in range(25):
+        client.cookies.clear()
+        assert client.post(heart).status_code == 302
+        post.refresh_from_db()
+        counts.append(post.heart_count)
+    assert counts[0] == 1 and max(counts) == 1
+    assert post.heart_count == Reaction.objects.filter(post=post).count()
+
+
+def test_a_fresh_device_cookie_for_every_heart_is_held_back_by_the_rate_limit(client, wall):
+    """A script that loads the page for a new device cookie before every heart gets
+    LIMIT_PER_IP hearts from one address, then none."""
+    post = make_post(wall)
+    heart = reverse("gratitude:heart", args=[wall.slug, post.pk])
+    for _ in range(visitors.LIMIT_PER_IP + 5):
+        client.cookies.clear()
+        client.get(wall.get_absolute_url())
+        response = client.post(heart, follow=True)
+    assert "Many hearts have come from your network" in response.content.decode()
+    post.refresh_from_db()
+    assert post.heart_count == visitors.LIMIT_PER_IP

@@ -12,7 +12,7 @@ from django.db.models import DateTimeField
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.models import Answer, Invitation, Question, Response
+from surveys.models import Answer, Invitation, Question, RespondentKey, Response
 from surveys.services import invitations_create, profile_questions_add
 from tests import factories
 from tests.surveys.conftest import soup, valid_payload
@@ -189,3 +189,26 @@ def test_question_kinds_cover_the_contract():
         "number",
         "topic_ranking",
     }
+
+
+def test_an_open_anonymous_survey_takes_one_answer_per_device_a_day(client):
+    """25 cookie-less submissions: one response, the 2nd..25th store nothing. Two
+    browsers on the same network (each with the page's device cookie) answer once
+    each; the key that refuses a second answer is not linked to any response."""
+    survey = factories.SurveyFactory(anonymous=True)
+    question = factories.QuestionFactory(survey=survey)
+    path = f"/surveys/{survey.slug}/"
+    payload = {"action": "submit", "page": "1", f"q{question.pk}": "4"}
+    for n in range(25):
+        client.cookies.clear()
+        response = client.post(path, payload)
+        assert response.status_code == (302 if n == 0 else 200)
+    assert Response.objects.filter(survey=survey).count() == 1
+    assert "already answered" in soup(response).get_text()
+    for _browser in range(2):
+        client.cookies.clear()
+        client.get(path)
+        assert client.post(path, payload).status_code == 302
+    assert Response.objects.filter(survey=survey).count() == 3
+    assert RespondentKey.objects.filter(survey=survey).count() == 3
+    assert {f.name for f in RespondentKey._meta.get_fields()} == {"id", "survey", "key"}
