@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 
 from .models import Event, EventSession, Registration, SavedEvent, SessionChoice
@@ -38,6 +38,38 @@ def my_saved_events(user) -> list[SavedEvent]:
         SavedEvent.objects.filter(user=user)
         .filter(event__status=Event.Status.PUBLISHED)
         .select_related("event", "event__provider")
+    )
+
+
+def suggested_for(user, *, limit: int = 4) -> list[Event]:
+    """ "For you" on /me/: upcoming listings for the grade bands or topics in the person's
+    profile that they have not registered for or saved, the ones most colleagues from
+    their district have registered for first, then the soonest. One query."""
+    GradeLink, TopicLink = Event.grade_bands.through, Event.topics.through
+    mine = {
+        "grade": user.grade_bands.through.objects.filter(user=user).values("gradeband_id"),
+        "topic": user.interests.through.objects.filter(user=user).values("topic_id"),
+    }
+    fits = Exists(
+        GradeLink.objects.filter(event=OuterRef("pk"), gradeband_id__in=mine["grade"])
+    ) | Exists(TopicLink.objects.filter(event=OuterRef("pk"), topic_id__in=mine["topic"]))
+    taken = Exists(Registration.objects.filter(event=OuterRef("pk"), user=user)) | Exists(
+        SavedEvent.objects.filter(event=OuterRef("pk"), user=user)
+    )
+    colleagues = Count(
+        "registrations",
+        filter=Q(
+            registrations__status=Registration.Status.CONFIRMED,
+            registrations__user__district_id=user.district_id,
+        ),
+    )
+    return list(
+        Event.objects.listed()
+        .filter(fits, starts_at__gte=timezone.now())
+        .exclude(taken)
+        .annotate(colleagues=colleagues if user.district_id else Value(0))
+        .select_related("provider")
+        .order_by("-colleagues", "starts_at", "pk")[:limit]
     )
 
 

@@ -8,6 +8,7 @@ from icalendar import Calendar
 from events import services
 from events.models import Event, SavedEvent
 from tests import factories
+from trec.accounts.models import GradeBand
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +16,11 @@ pytestmark = pytest.mark.django_db
 def section(response, heading_id):
     page = BeautifulSoup(response.content.decode(), "html.parser")
     return page.find(id=heading_id).find_parent("section").get_text(" ", strip=True)
+
+
+def section_items(response, heading_id):
+    page = BeautifulSoup(response.content.decode(), "html.parser")
+    return page.find(id=heading_id).find_parent("section").select("ul > li")
 
 
 def test_me_sorts_registrations_into_sections(client, educator):
@@ -59,12 +65,12 @@ def test_me_query_count_does_not_grow_with_registrations(
             SavedEvent.objects.create(user=educator, event=factories.EventFactory())
 
     register_for(1)
-    # session, user, district, registrations, saved, CoPs, proposals, co-presenter invitations,
-    # follows
-    with django_assert_num_queries(9):
+    # session, user, district, registrations, saved, suggestions, CoPs, proposals,
+    # co-presenter invitations, follows
+    with django_assert_num_queries(10):
         client.get(reverse("accounts:me"))
     register_for(20)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(reverse("accounts:me"))
 
 
@@ -152,3 +158,42 @@ def test_dated_events_come_before_on_demand_resources(client, educator):
     client.force_login(educator)
     text = section(client.get(reverse("accounts:me")), "me-upcoming")
     assert text.index("Dated Workshop") < text.index("Anytime Toolkit")
+
+
+def test_suggestions_follow_the_profile_and_colleagues_and_skip_what_you_have(client, educator):
+    k2 = GradeBand.objects.get(code="k-2")
+    educator.grade_bands.set([k2])
+    literacy = factories.TopicFactory(name="Early literacy")
+    educator.interests.set([literacy])
+    soon = factories.EventFactory(title="Phonics in K-2", grade_bands=[k2])
+    popular = factories.EventFactory(
+        title="Read-alouds that work",
+        topics=[literacy],
+        sessions=[(factories.in_days(20), factories.in_days(20, 18))],
+    )
+    for _ in range(2):  # two colleagues from the same district are going
+        factories.RegistrationFactory(
+            event=popular, user=factories.EducatorFactory(district=educator.district)
+        )
+    registered = factories.EventFactory(title="Already registered", grade_bands=[k2])
+    factories.RegistrationFactory(event=registered, user=educator)
+    factories.EventFactory(title="High school chemistry")  # no grade band or topic of theirs
+    factories.EventFactory(
+        title="Last spring",
+        grade_bands=[k2],
+        sessions=[(factories.in_days(-90), factories.in_days(-90, 18))],
+    )
+
+    client.force_login(educator)
+    items = section_items(client.get(reverse("accounts:me")), "me-suggested")
+    assert [item.a.get_text() for item in items] == [popular.title, soon.title]
+    assert "2 colleagues from your district are going" in items[0].get_text()
+
+
+def test_no_suggestions_says_how_to_get_them(client, educator):
+    educator.grade_bands.clear()
+    educator.interests.clear()
+    client.force_login(educator)
+    assert "we will suggest professional learning here" in section(
+        client.get(reverse("accounts:me")), "me-suggested"
+    )

@@ -77,6 +77,7 @@ def me(request):
         {
             "registrations": event_selectors.my_registrations(request.user),
             "saved": event_selectors.my_saved_events(request.user),
+            "suggested": event_selectors.suggested_for(request.user),
             "memberships": my_memberships(request.user),
             "proposals": my_proposals(request.user),
             "invitations": my_invitations(request.user),
