@@ -20,6 +20,7 @@ STEPS = [
     "events.demo.seed_events",
     "events.demo.seed_registrations",
     "events.demo.seed_programs",
+    "events.proposals.demo.seed_calls",
     "gratitude.demo.seed_walls",
     "communities.demo.seed_communities",
     "trec.transcripts.demo.seed_credits",
