@@ -8,6 +8,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 RUN useradd --create-home --uid 1000 trec
+# A CJK font so certificates and transcripts print Chinese, Japanese and Korean names
+# (trec/pdf.py; DejaVu for everything else ships in static/fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-droid-fallback \
+    && rm -rf /var/lib/apt/lists/*
 
 COPY pyproject.toml requirements.lock README.md ./
 RUN pip install -c requirements.lock .

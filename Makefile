@@ -15,7 +15,7 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test checkers lint format bench bench-catalog bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser migrations messages clean \
+.PHONY: install run test checkers lint format bench bench-catalog bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser pdftools migrations messages clean \
 	drills drill-backup drill-pg-restart drill-redis drill-worker-kill
 
 install: $(STAMP)
@@ -59,7 +59,15 @@ checkers:
 	  else echo "The HTML checker is installed with npm: sudo apt-get install npm" >&2; exit 1; fi; }; \
 	  npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION); }
 
-test: $(STAMP) browser checkers
+# The PDF tests read PDFs back with pdftotext (poppler-utils), and names in Chinese,
+# Japanese or Korean need a CJK font on the machine (trec/pdf.py): fonts-droid-fallback.
+pdftools:
+	@command -v pdftotext >/dev/null && test -f /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-droid-fallback >/dev/null; \
+	  else echo "The PDF tests need: sudo apt-get install poppler-utils fonts-droid-fallback" >&2; exit 1; fi; }
+
+test: $(STAMP) browser checkers pdftools
 	@if [ -z "$$DATABASE_URL" ] && $(call answers,5432); then export DATABASE_URL=$(PG_DEFAULT); fi; \
 	if [ -z "$$REDIS_URL" ] && $(call answers,6379); then export REDIS_URL=$(REDIS_DEFAULT); fi; \
 	echo "make test: database $${DATABASE_URL:-SQLite (embedded default)}; redis $${REDIS_URL:-none}"; \

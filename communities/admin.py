@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
+from trec.bilingual_admin import BilingualAdminMixin
 
 from .models import Community, Meeting, Membership, Post, Thread
 
@@ -56,11 +57,12 @@ class MeetingInline(admin.StackedInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(BilingualAdminMixin, admin.ModelAdmin):
     form = CommunityAdminForm
+    bilingual_fields = ("title", "summary", "description")
     list_display = ["title", "school_year", "kind", "status", "capacity", "roster_link"]
     list_filter = ["status", "kind", "school_year"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title", "title_es", "summary"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["facilitators", "grade_bands"]
     autocomplete_fields = ["partner"]

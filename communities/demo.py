@@ -26,6 +26,12 @@ COMMUNITIES = [
         "description": "Monthly conversations around **Onward** by Elena Aguilar: one "
         "disposition a month, a small practice to try, and colleagues across districts "
         "to reflect with.",
+        "title_es": "Resiliencia emocional docente",
+        "summary_es": "Leemos “Onward” juntos y cultivamos los hábitos que ayudan a los "
+        "educadores a prosperar.",
+        "description_es": "Conversaciones mensuales en torno a **Onward** de Elena Aguilar: "
+        "una disposición al mes, una pequeña práctica para probar y colegas de varios "
+        "distritos con quienes reflexionar.",
         "materials": "“Onward: Cultivating Emotional Resilience in Educators” by Elena Aguilar",
         "status": Community.Status.RUNNING,
         "capacity": 24,
@@ -38,6 +44,12 @@ COMMUNITIES = [
         "description": "Case-based sessions with Project ECHO at the University of Arizona. "
         "Each month, families take home a **mathpack** of games and books; we share what "
         "worked.",
+        "title_es": "Matemáticas en la primera infancia",
+        "summary_es": "Con Project ECHO: matemáticas lúdicas para los más pequeños y "
+        "mathpacks que las familias llevan a casa.",
+        "description_es": "Sesiones basadas en casos con Project ECHO de la Universidad de "
+        "Arizona. Cada mes, las familias llevan a casa un **mathpack** con juegos y libros; "
+        "compartimos lo que funcionó.",
         "materials": "Mathpacks for families (provided)",
         "partner": "Project ECHO at the University of Arizona",
         "bands": ["birth-prek", "k-2"],
@@ -59,6 +71,11 @@ COMMUNITIES = [
         "slug": "mentoring-2026-2027",
         "title": "Mentoring",
         "summary": "For experienced educators who mentor new colleagues (3+ years of experience).",
+        "title_es": "Mentoría",
+        "summary_es": "Para educadores con experiencia que acompañan a colegas nuevos (3 años o "
+        "más de experiencia).",
+        "description_es": "Conversaciones de acompañamiento, ciclos de observación y el camino "
+        "del docente en su primer año.",
         "description": "Coaching conversations, observation cycles and the first-year "
         "teacher's journey.",
         "min_years": 3,
@@ -129,6 +146,9 @@ def seed_communities(ctx) -> None:
                 "title": spec["title"],
                 "summary": spec["summary"],
                 "description": spec["description"],
+                "title_es": spec.get("title_es", ""),
+                "summary_es": spec.get("summary_es", ""),
+                "description_es": spec.get("description_es", ""),
                 "school_year": "2026–2027",
                 "kind": spec.get("kind", Community.Kind.COMMUNITY),
                 "partner": partner,

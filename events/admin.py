@@ -26,6 +26,7 @@ from import_export.formats import base_formats
 
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
+from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
 
 from . import admin_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
@@ -85,19 +86,28 @@ class EventSessionInline(admin.StackedInline):
     model = EventSession
     form = ProgramSessionInlineForm
     fieldsets = [
-        (None, {"fields": ["title", "starts_at", "ends_at", "location"]}),
+        (
+            None,
+            {
+                "classes": ["bilingual"],
+                "fields": [
+                    ("title", "title_es"),
+                    "starts_at",
+                    "ends_at",
+                    *side_by_side("location"),
+                ],
+            },
+        ),
         (
             gettext_lazy("Programs: track, seats, presenters, PD hours, Spotlight"),
             {
-                "classes": ["collapse"],
+                "classes": ["collapse", "bilingual"],
                 "fields": [
-                    "title_es",
-                    "track",
+                    *side_by_side("track"),
                     "capacity",
                     "presenters",
                     "pd_hours",
-                    "description",
-                    "description_es",
+                    *side_by_side("description"),
                     "featured_provider",
                     "recording_url",
                     "provider_link",
@@ -120,9 +130,12 @@ class ExpoBoothInline(admin.TabularInline):
     """The providers exhibiting at a program's resource expo."""
 
     model = ExpoBooth
-    fields = ["provider", "booth", "note", "note_es"]
+    fields = ["provider", "booth", "note", "note_es"]  # a table: one column each
     extra = 0
     verbose_name_plural = gettext_lazy("Resource expo (programs)")
+
+
+MissingSpanishEventFilter = missing_spanish("title", "summary", "description")
 
 
 @admin.register(Event)
@@ -152,6 +165,9 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     actions = ["approve_and_publish", "return_to_provider"]
     list_per_page = 50
 
+    class Media:
+        css = BILINGUAL_CSS
+
     # --- Who sees what --------------------------------------------------------------
 
     def get_queryset(self, request):
@@ -165,7 +181,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         )
 
     def get_list_filter(self, request):
-        filters = ["status", "kind", "format", "language", "topics"]
+        filters = ["status", "kind", "format", "language", "topics", MissingSpanishEventFilter]
         if request.user.is_coordinator:
             filters.append(("provider", CollapsedRelatedFilter))
         return filters
@@ -215,7 +231,22 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     def get_fieldsets(self, request, obj=None):
         coordinator = request.user.is_coordinator
         fieldsets = [
-            (None, {"fields": ["provider", "title", "slug", "summary", "description"]}),
+            (
+                None,
+                {
+                    "classes": ["bilingual"],
+                    "fields": [
+                        "provider",
+                        *side_by_side("title"),
+                        "slug",
+                        *side_by_side("summary", "description"),
+                    ],
+                    "description": _(
+                        "Spanish readers see the Spanish text when it is filled in and the "
+                        "English otherwise."
+                    ),
+                },
+            ),
             (
                 _("Kind, audience and topics"),
                 {

@@ -88,6 +88,25 @@ VENUES = [
     ("Sunnyside District Office", "2238 E. Ginter Rd., Tucson, AZ 85706"),
     ("Marana Education Center", "11279 W. Grier Rd., Marana, AZ 85653"),
 ]
+# The Spanish side of the demo catalog: every Spanish or bilingual listing and about one
+# English listing in six carry Spanish texts (a third of the catalog in all).
+FORMATS_ES = {
+    Event.Kind.EVENT: ("Taller", "un taller"),
+    Event.Kind.WEBINAR: ("Seminario web", "un seminario web"),
+    Event.Kind.PROGRAM: ("Serie", "una serie"),
+    Event.Kind.ON_DEMAND: ("Caja de herramientas", "una caja de herramientas"),
+}
+OPENERS_ES = {
+    "Practical": "en la práctica",
+    "Hands-on": "paso a paso",
+    "Beyond the Basics:": "más allá de lo básico",
+    "Getting Started with": "primeros pasos",
+    "Deepening": "para profundizar",
+    "Everyday": "en el día a día",
+    "Bilingual": "bilingüe",
+    "Monday-Ready": "para aplicar el lunes",
+}
+SPANISH_SHARE_OF_ENGLISH = 0.17
 KIND_WEIGHTS = [
     (Event.Kind.EVENT, 35),
     (Event.Kind.WEBINAR, 35),
@@ -109,10 +128,36 @@ def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+def _lower_first(text: str) -> str:
+    """ "Lectoescritura temprana" -> "lectoescritura temprana"; "STEM y ciencias" stays."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _spanish_texts(index, event, opener, topic) -> None:
+    """Spanish title, summary and description for the share of listings that have them."""
+    rng = random.Random(f"event-es-{index}")  # noqa: S311 - demo data, its own stream
+    if event.language == "en" and rng.random() >= SPANISH_SHARE_OF_ENGLISH:
+        return
+    name, with_article = FORMATS_ES[event.kind]
+    topic_es = topic.name_es or topic.name
+    event.title_es = f"{name}: {topic_es}, {OPENERS_ES[opener]}"
+    event.summary_es = (
+        f"{with_article[:1].upper()}{with_article[1:]} sobre {_lower_first(topic_es)} para "
+        "docentes que buscan estrategias que puedan aplicar de inmediato."
+    )
+    event.description_es = (
+        "## Lo que aprenderá\n\n- Enfoques basados en la investigación sobre "
+        f"{_lower_first(topic_es)}\n- Estrategias y materiales listos para el aula\n"
+        "- Tiempo para planificar con colegas\n\n## Quién debería asistir\n\n"
+        "Docentes de los niveles indicados y todas las personas que los apoyan."
+    )
+
+
 def _build_event(index, rng, providers, topics):
     kind = rng.choices(*zip(*KIND_WEIGHTS, strict=True))[0]
     topic = rng.choice(topics)
-    title = f"{rng.choice(OPENERS)} {topic.name} {FORMATS[kind]}"
+    opener = rng.choice(OPENERS)
+    title = f"{opener} {topic.name} {FORMATS[kind]}"
     fmt = (
         Event.Format.VIRTUAL
         if kind in (Event.Kind.WEBINAR, Event.Kind.ON_DEMAND)
@@ -169,6 +214,7 @@ def _build_event(index, rng, providers, topics):
         methods = list(Event.PaymentMethod)
         event.payment_method = methods[index % len(methods)]
         event.payment_instructions = PAYMENT_NOTES[event.payment_method]
+    _spanish_texts(index, event, opener, topic)
     return event, topic
 
 
@@ -193,6 +239,7 @@ def _sessions_for(event, rng, today):
         EventSession(
             event=event,
             title=f"Session {n + 1}" if count > 1 else "",
+            title_es=f"Sesión {n + 1}" if count > 1 and event.title_es else "",
             starts_at=_at(day + datetime.timedelta(weeks=n), hour),
             ends_at=_at(day + datetime.timedelta(weeks=n), hour + length),
         )
@@ -338,10 +385,33 @@ def _attend_past_sessions(event_ids, now) -> None:
 # --- Programs: the summit, its expo, and the Provider Spotlight webinars -----------------
 
 SUMMIT_TRACKS = [
-    ("Literacy and language", "Room 101"),
-    ("Wellness and resiliency", "Room 102"),
-    ("STEM and inclusion", "Room 103"),
+    ("Literacy and language", "Lectoescritura y lenguaje", "Room 101", "Salón 101"),
+    ("Wellness and resiliency", "Bienestar y resiliencia", "Room 102", "Salón 102"),
+    ("STEM and inclusion", "STEM e inclusión", "Room 103", "Salón 103"),
 ]
+SUMMIT_SESSIONS_ES = {
+    "Phonics that sticks in K–2": "Fonética que perdura en K–2",
+    "Read-alouds for multilingual learners": "Lectura en voz alta para estudiantes multilingües",
+    "Writing workshop in 30 minutes a day": "Taller de escritura en 30 minutos al día",
+    "Bilingual family literacy nights": "Noches bilingües de lectoescritura en familia",
+    "Vocabulary across the content areas": "Vocabulario en todas las materias",
+    "Educator resiliency: refilling your cup": "Resiliencia docente: recargar energías",
+    "Restorative circles in the classroom": "Círculos restaurativos en el aula",
+    "Trauma-informed routines for early childhood": (
+        "Rutinas informadas sobre el trauma para la primera infancia"
+    ),
+    "Mindful minutes with students": "Minutos de atención plena con los estudiantes",
+    "Preventing burnout in your first five years": (
+        "Cómo prevenir el agotamiento en sus primeros cinco años"
+    ),
+    "Math talks that include everyone": "Conversaciones matemáticas que incluyen a todos",
+    "Hands-on science with what you have": "Ciencia práctica con lo que tiene a mano",
+    "Co-teaching for inclusion": "Coenseñanza para la inclusión",
+    "Coding unplugged for grades 3–8": "Programación sin computadora para los grados 3–8",
+    "Universal design for learning in practice": (
+        "El diseño universal para el aprendizaje en la práctica"
+    ),
+}
 SUMMIT_SESSIONS = {
     "Literacy and language": [
         ("Phonics that sticks in K–2", "Ana Ruiz, Literacy Connects"),
@@ -368,16 +438,16 @@ SUMMIT_SESSIONS = {
 SUMMIT_SLOTS = [(9, 0), (10, 15), (11, 30), (13, 30), (14, 45)]  # 60-minute breakouts
 SPOTLIGHT_SEGMENTS = 6
 SPOTLIGHT_TITLES = [
-    "Free classroom kits and how to borrow them",
-    "Field trips that fit the standards",
-    "Coaching for new teachers",
-    "Family engagement nights, ready to run",
-    "Bilingual read-aloud library",
-    "Wellness workshops for school staff",
+    ("Free classroom kits and how to borrow them", "Kits gratuitos para el aula y cómo pedirlos"),
+    ("Field trips that fit the standards", "Excursiones alineadas con los estándares"),
+    ("Coaching for new teachers", "Acompañamiento para docentes nuevos"),
+    ("Family engagement nights, ready to run", "Noches para familias, listas para organizar"),
+    ("Bilingual read-aloud library", "Biblioteca bilingüe de lectura en voz alta"),
+    ("Wellness workshops for school staff", "Talleres de bienestar para el personal escolar"),
 ]
 
 
-def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | None:
+def _summit(*, slug, title, title_es, day, provider, exhibitors, published_at) -> Event | None:
     """One full-day summit: a keynote, 3 tracks × 5 breakouts in rooms with seats, a
     closing session, and a resource expo. None when it already exists."""
     if Event.objects.filter(slug=slug).exists():
@@ -385,6 +455,7 @@ def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | 
     event = Event.objects.create(
         provider=provider,
         title=title,
+        title_es=title_es,
         slug=slug,
         summary=(
             "A full day of breakout sessions, a resource expo with the region's PD providers "
@@ -397,6 +468,11 @@ def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | 
         description=(
             "## The day\n\n- Opening keynote\n- Three tracks, five breakouts: choose your own "
             "schedule\n- Resource expo at lunch\n\nBuild your schedule after you register."
+        ),
+        description_es=(
+            "## El día\n\n- Conferencia inaugural\n- Tres líneas temáticas, cinco sesiones: "
+            "arme su propio horario\n- Feria de recursos al mediodía\n\nArme su horario "
+            "después de inscribirse."
         ),
         kind=Event.Kind.PROGRAM,
         format=Event.Format.IN_PERSON,
@@ -416,21 +492,26 @@ def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | 
             starts_at=_at(day, 8, 0),
             ends_at=_at(day, 8, 45),
             location="Grand Ballroom",
+            location_es="Gran salón",
             track="Plenary",
+            track_es="Plenaria",
             presenters="Dr. Alicia Moreno",
             pd_hours=Decimal("0.75"),
         ),
         EventSession(
             event=event,
             title="Lunch and resource expo",
+            title_es="Almuerzo y feria de recursos",
             starts_at=_at(day, 12, 30),
             ends_at=_at(day, 13, 15),
             location="Grand Ballroom",
+            location_es="Gran salón",
             track="Plenary",
+            track_es="Plenaria",
             pd_hours=Decimal("0"),
         ),
     ]
-    for (track, room), seats in zip(SUMMIT_TRACKS, (40, 30, 35), strict=True):
+    for (track, track_es, room, room_es), seats in zip(SUMMIT_TRACKS, (40, 30, 35), strict=True):
         for (title_, presenters), (hour, minute) in zip(
             SUMMIT_SESSIONS[track], SUMMIT_SLOTS, strict=True
         ):
@@ -439,14 +520,18 @@ def _summit(*, slug, title, day, provider, exhibitors, published_at) -> Event | 
                 EventSession(
                     event=event,
                     title=title_,
+                    title_es=SUMMIT_SESSIONS_ES[title_],
                     starts_at=start,
                     ends_at=start + datetime.timedelta(minutes=60),
                     location=room,
+                    location_es=room_es,
                     track=track,
+                    track_es=track_es,
                     capacity=seats,
                     presenters=presenters,
                     pd_hours=Decimal("1"),
                     description=f"A hands-on breakout in the “{track}” track.",
+                    description_es="Una sesión práctica con materiales para llevar al aula.",
                 )
             )
     EventSession.objects.bulk_create(sessions)
@@ -519,7 +604,7 @@ def _fill_summit(event, educator_ids, rng, *, people, attended: bool) -> int:
     return len(registrations)
 
 
-def _spotlight(*, slug, title, day, provider, featured, past: bool) -> Event | None:
+def _spotlight(*, slug, title, title_es, day, provider, featured, past: bool) -> Event | None:
     """A Provider Spotlight webinar: 10-minute segments, each featuring one provider;
     once it has taken place, each segment links to its recording and the provider."""
     if Event.objects.filter(slug=slug).exists():
@@ -527,6 +612,7 @@ def _spotlight(*, slug, title, day, provider, featured, past: bool) -> Event | N
     event = Event.objects.create(
         provider=provider,
         title=title,
+        title_es=title_es,
         slug=slug,
         summary="Ten minutes each: PD providers show what they offer educators this season.",
         summary_es="Diez minutos cada uno: los proveedores muestran lo que ofrecen.",
@@ -541,10 +627,12 @@ def _spotlight(*, slug, title, day, provider, featured, past: bool) -> Event | N
     EventSession.objects.bulk_create(
         EventSession(
             event=event,
-            title=SPOTLIGHT_TITLES[n % len(SPOTLIGHT_TITLES)],
+            title=SPOTLIGHT_TITLES[n % len(SPOTLIGHT_TITLES)][0],
+            title_es=SPOTLIGHT_TITLES[n % len(SPOTLIGHT_TITLES)][1],
             starts_at=_at(day, 15, 30) + datetime.timedelta(minutes=10 * n),
             ends_at=_at(day, 15, 40) + datetime.timedelta(minutes=10 * n),
             location="Online",
+            location_es="En línea",
             featured_provider=exhibitor,
             presenters=f"{exhibitor.name} team",
             pd_hours=Decimal("0.25"),
@@ -580,6 +668,7 @@ def seed_programs(ctx) -> None:
     upcoming = _summit(
         slug="trec-educator-summit-2027",
         title="TREC Educator Summit 2027",
+        title_es="Cumbre de Educadores TREC 2027",
         day=today + datetime.timedelta(days=90),
         provider=host,
         exhibitors=exhibitors,
@@ -593,6 +682,7 @@ def seed_programs(ctx) -> None:
     past = _summit(
         slug="trec-educator-summit-2026",
         title="TREC Educator Summit 2026",
+        title_es="Cumbre de Educadores TREC 2026",
         day=today - datetime.timedelta(days=200),
         provider=host,
         exhibitors=rng.sample(others, k=min(12, len(others))),
@@ -603,13 +693,26 @@ def seed_programs(ctx) -> None:
         registrations += _fill_summit(
             past, educator_ids, rng, people=min(104, educators // 2), attended=True
         )
-    for slug, title, days, is_past in [
-        ("pd-provider-spotlight-fall", "PD Provider Spotlight: Fall", -45, True),
-        ("pd-provider-spotlight-spring", "PD Provider Spotlight: Spring", 60, False),
+    for slug, title, title_es, days, is_past in [
+        (
+            "pd-provider-spotlight-fall",
+            "PD Provider Spotlight: Fall",
+            "Vitrina de proveedores: otoño",
+            -45,
+            True,
+        ),
+        (
+            "pd-provider-spotlight-spring",
+            "PD Provider Spotlight: Spring",
+            "Vitrina de proveedores: primavera",
+            60,
+            False,
+        ),
     ]:
         spotlight = _spotlight(
             slug=slug,
             title=title,
+            title_es=title_es,
             day=today + datetime.timedelta(days=days),
             provider=host,
             featured=rng.sample(others, k=min(SPOTLIGHT_SEGMENTS, len(others))),

@@ -7,6 +7,7 @@ from django.conf import settings
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from trec.i18n import localized
 from trec.mail import absolute_url
 
 from .models import EventSession
@@ -39,7 +40,8 @@ def build_calendar(
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", session.starts_at.astimezone(datetime.UTC))
         vevent.add("dtend", session.ends_at.astimezone(datetime.UTC))
-        summary = event.title if not session.title else f"{event.title}: {session.title}"
+        title = localized(event, "title")
+        summary = f"{title}: {localized(session, 'title')}" if session.title else title
         vevent.add("summary", summary)
         location = session.location or ", ".join(
             part for part in (event.venue_name, event.address) if part

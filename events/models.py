@@ -304,12 +304,14 @@ class EventSession(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     location = models.CharField(_("room or location"), max_length=200, blank=True)
+    location_es = models.CharField(_("room or location in Spanish"), max_length=200, blank=True)
     # Programs (summits, conferences, series): sessions in tracks and rooms, each with
     # its own seats, presenters and PD hours. Ordinary events leave these empty.
     title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
     track = models.CharField(
         _("track"), max_length=100, blank=True, help_text=_("Programs: e.g. “Early literacy”.")
     )
+    track_es = models.CharField(_("track in Spanish"), max_length=100, blank=True)
     capacity = models.PositiveIntegerField(
         _("seats"),
         null=True,

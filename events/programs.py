@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from providers.access import provider_ids_for
+from trec.i18n import localized
 
 from .catalog import can_view_event, get_event_for_viewer
 from .models import Attendance, Event, EventSession, ExpoBooth, Registration, SessionChoice
@@ -165,7 +166,7 @@ class Schedule:
 def _decorate(sessions, choices) -> None:
     for session in sessions:
         session.my_choice = choices.get(session.pk)
-        session.room = session.location or _("Room to be announced")
+        session.room = localized(session, "location") or _("Room to be announced")
 
 
 def schedule_page(*, slug: str, user) -> Schedule:

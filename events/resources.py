@@ -1,6 +1,8 @@
 """Bulk import of events from CSV or XLSX (django-import-export).
 
-One row is one event with at most one dated session. Every imported event is
+One row is one event with at most one dated session. Every text people read has a
+Spanish column beside it (title_es, summary_es, description_es, session_title_es,
+session_location_es); blank ones show the English. Every imported event is
 "submitted": coordinators review imported listings like any other. Provider staff
 import only for their own providers; coordinators name the provider in each row.
 The import runs in one transaction: a batch with any bad row saves nothing.
@@ -29,8 +31,11 @@ SEPARATOR = ";"
 COLUMNS = [
     "provider",
     "title",
+    "title_es",
     "summary",
+    "summary_es",
     "description",
+    "description_es",
     "kind",
     "format",
     "language",
@@ -45,7 +50,18 @@ COLUMNS = [
     "grade_bands",
     "session_start",
     "session_end",
+    "session_title",
+    "session_title_es",
+    "session_location",
+    "session_location_es",
 ]
+# The session's texts: kept on the event instance until the session is created.
+SESSION_TEXTS = {
+    "session_title": "title",
+    "session_title_es": "title_es",
+    "session_location": "location",
+    "session_location_es": "location_es",
+}
 
 # Model fields the import never sets: left out of model validation.
 NOT_IMPORTED = [
@@ -219,6 +235,12 @@ class EventResource(resources.ModelResource):
     session_end = fields.Field(
         attribute="session_end", column_name="session_end", widget=LocalDateTimeWidget()
     )
+    session_title = fields.Field(attribute="session_title", column_name="session_title")
+    session_title_es = fields.Field(attribute="session_title_es", column_name="session_title_es")
+    session_location = fields.Field(attribute="session_location", column_name="session_location")
+    session_location_es = fields.Field(
+        attribute="session_location_es", column_name="session_location_es"
+    )
 
     class Meta:
         model = Event
@@ -248,6 +270,8 @@ class EventResource(resources.ModelResource):
         instance.status = Event.Status.SUBMITTED
         instance.created_by = self.user if self.user and self.user.is_authenticated else None
         instance.session_start = instance.session_end = None
+        for column in SESSION_TEXTS:
+            setattr(instance, column, "")
         if self.default_provider is not None:
             instance.provider = self.default_provider
 
@@ -273,6 +297,17 @@ class EventResource(resources.ModelResource):
                 errors[missing] = [_("Give both the start and the end of the session.")]
             elif start and end <= start:
                 errors["session_end"] = [_("The session must end after it starts.")]
+        for column, field_name in SESSION_TEXTS.items():
+            value = str(getattr(instance, column) or "").strip()
+            setattr(instance, column, value)
+            limit = EventSession._meta.get_field(field_name).max_length
+            if value and not start:
+                errors[column] = [_("Give the session's start and end too.")]
+            elif len(value) > limit:
+                errors[column] = [
+                    _("At most %(limit)d characters (it has %(count)d).")
+                    % {"limit": limit, "count": len(value)}
+                ]
         if (
             instance.registration_mode == Event.RegistrationMode.EXTERNAL
             and not instance.external_registration_url
@@ -302,7 +337,10 @@ class EventResource(resources.ModelResource):
     def after_save_instance(self, instance, row, **kwargs):
         if instance.session_start:
             EventSession.objects.create(
-                event=instance, starts_at=instance.session_start, ends_at=instance.session_end
+                event=instance,
+                starts_at=instance.session_start,
+                ends_at=instance.session_end,
+                **{field: getattr(instance, column) for column, field in SESSION_TEXTS.items()},
             )
         self.created.append(instance)
 
@@ -335,8 +373,11 @@ def example_rows(*, with_provider: str | None) -> list[list[str]]:
         [
             with_provider,
             "Restorative circles in the K–5 classroom",
+            "Círculos restaurativos en el aula de K–5",
             "Run your first community-building circle with confidence.",
+            "Dirija su primer círculo de construcción de comunidad con confianza.",
             "## What you will practise\n\n- Opening and closing a circle\n- Talking pieces",
+            "## Lo que practicará\n\n- Abrir y cerrar un círculo\n- Objetos de la palabra",
             "event",
             "in_person",
             "en",
@@ -351,11 +392,18 @@ def example_rows(*, with_provider: str | None) -> list[list[str]]:
             SEPARATOR.join(bands),
             f"{first:%Y-%m-%d} 16:00",
             f"{first:%Y-%m-%d} 19:00",
+            "Circle practice",
+            "Práctica de círculos",
+            "Community Room",
+            "Sala comunitaria",
         ],
         [
             with_provider,
             "Math talks for early learners (webinar)",
+            "",
             "Short number-sense routines for any classroom.",
+            "",
+            "",
             "",
             "webinar",
             "virtual",
@@ -371,6 +419,10 @@ def example_rows(*, with_provider: str | None) -> list[list[str]]:
             bands[0] if bands else "",
             f"{second:%Y-%m-%d} 15:30",
             f"{second:%Y-%m-%d} 17:00",
+            "",
+            "",
+            "",
+            "",
         ],
     ]
     if with_provider is None:

@@ -5,15 +5,18 @@ which partner staff can use too; these admin actions go through the same service
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from trec.bilingual_admin import BilingualAdminMixin
+
 from . import services
 from .models import Post, Wall
 
 
 @admin.register(Wall)
-class WallAdmin(admin.ModelAdmin):
+class WallAdmin(BilingualAdminMixin, admin.ModelAdmin):
+    bilingual_fields = ("title", "season", "intro")
     list_display = ["title", "season", "opens_on", "closes_on", "moderation", "theme"]
     list_filter = ["moderation", "theme"]
-    search_fields = ["title", "season"]
+    search_fields = ["title", "title_es", "season"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["partners"]
     date_hierarchy = "opens_on"

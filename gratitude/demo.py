@@ -92,6 +92,11 @@ def _wall_specs(today: datetime.date) -> list[dict]:
             "posts": 140,
             "intro": "A season of thanks for the region's teachers, counselors, aides, coaches and "
             "school staff, run with Ben's Bells, Tucson Values Teachers and SAZAEYC.",
+            "title_es": "Diciembre de 2022",
+            "season_es": "Diciembre de 2022",
+            "intro_es": "Una temporada de agradecimiento para los maestros, consejeros, "
+            "asistentes, entrenadores y el personal escolar de la región, con Ben's Bells, "
+            "Tucson Values Teachers y SAZAEYC.",
         },
         {
             "title": "Teacher Appreciation Week 2025",
@@ -116,6 +121,11 @@ def _wall_specs(today: datetime.date) -> list[dict]:
             "moderation": Wall.Moderation.TRUST_VERIFIED,
             "intro": "Who made a difference for you or your child this year? Tell them. Messages "
             "appear once a moderator has read them; signed-in educators' posts appear at once.",
+            "title_es": f"Temporada de gratitud {year}",
+            "season_es": f"Invierno de {year}",
+            "intro_es": "¿Quién marcó la diferencia para usted o su hijo este año? Dígaselo. Los "
+            "mensajes aparecen cuando un moderador los ha leído; los de educadores con sesión "
+            "iniciada aparecen de inmediato.",
         },
         {
             "title": f"Spring {year + 1}",
@@ -126,6 +136,9 @@ def _wall_specs(today: datetime.date) -> list[dict]:
             "theme": Wall.Theme.PLUM,
             "posts": 0,
             "intro": "Opening in April for Teacher Appreciation season.",
+            "title_es": f"Primavera de {year + 1}",
+            "season_es": f"Primavera de {year + 1}",
+            "intro_es": "Abre en abril, para la temporada de reconocimiento a los docentes.",
         },
     ]
 

@@ -48,11 +48,18 @@ class Wall(models.Model):
         PLUM = "plum", _("Plum")
 
     title = models.CharField(_("title"), max_length=120)
+    title_es = models.CharField(_("title in Spanish"), max_length=120, blank=True)
     slug = models.SlugField(max_length=140, unique=True)
     season = models.CharField(
         _("season"), max_length=60, help_text=_('For example "December 2022" or "Spring 2021".')
     )
+    season_es = models.CharField(_("season in Spanish"), max_length=60, blank=True)
     intro = models.TextField(_("introduction"), blank=True)
+    intro_es = models.TextField(
+        _("introduction in Spanish"),
+        blank=True,
+        help_text=_("Shown to Spanish readers when filled in; English otherwise."),
+    )
     partners = models.ManyToManyField(
         "providers.Provider",
         blank=True,

@@ -1,15 +1,17 @@
 """A wall as a PDF to give a school: a title page, then every post as a card.
 
-fpdf2's built-in Helvetica covers Latin-1 (English and Spanish); typographic quotes and
-dashes are mapped to plain ones and anything else (emoji) is dropped, so user text can
-never break the file. Text is drawn as text, not markup: nothing in a post is
+A trec.pdf.HubPDF: every name and message is printed as written (an emoji no font has
+becomes a visible box). Text is drawn as text, not markup: nothing in a post is
 interpreted.
 """
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from trec.exports import latin1
+from trec.formats import date_phrase
+from trec.i18n import localized
+from trec.pdf import BODY, HubPDF
 
 # Theme colours (RGB) matching gratitude.css.
 THEME_RGB = {
@@ -23,41 +25,38 @@ THEME_RGB = {
 
 
 def wall_pdf(*, wall, posts) -> bytes:
-    from fpdf import FPDF
-
     colour = THEME_RGB.get(wall.theme, THEME_RGB["teal"])
-    pdf = FPDF(format="Letter", unit="pt")
-    pdf.set_title(latin1(wall.title))
-    pdf.set_creator("TREC Hub")
-    pdf.set_auto_page_break(auto=True, margin=54)
-    pdf.set_margins(54, 54, 54)
+    title = localized(wall, "title")
+    pdf = HubPDF(title=title)
     pdf.add_page()
     pdf.set_text_color(*colour)
-    pdf.set_font("Helvetica", "B", 28)
-    pdf.multi_cell(0, 34, latin1(wall.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(BODY, "B", 28)
+    pdf.multi_cell(0, 34, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(29, 35, 39)
-    pdf.set_font("Helvetica", "", 13)
-    pdf.multi_cell(0, 18, latin1(wall.season), new_x="LMARGIN", new_y="NEXT")
-    if wall.intro:
+    pdf.set_font(BODY, "", 13)
+    pdf.multi_cell(0, 18, localized(wall, "season"), new_x="LMARGIN", new_y="NEXT")
+    if localized(wall, "intro"):
         pdf.ln(8)
-        pdf.multi_cell(0, 17, latin1(wall.intro), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 17, localized(wall, "intro"), new_x="LMARGIN", new_y="NEXT")
     partners = ", ".join(partner.name for partner in wall.partners.all())
     if partners:
         pdf.ln(8)
-        pdf.set_font("Helvetica", "I", 11)
+        pdf.set_font(BODY, "I", 11)
         pdf.multi_cell(
-            0, 15, latin1(_("With %(partners)s") % {"partners": partners}),
+            0, 15, _("With %(partners)s") % {"partners": partners},
             new_x="LMARGIN", new_y="NEXT",
         )  # fmt: skip
     pdf.ln(6)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(BODY, "", 10)
     pdf.multi_cell(
         0,
         14,
-        latin1(
-            _("%(count)s messages of thanks · printed %(date)s")
-            % {"count": len(posts), "date": timezone.localdate().isoformat()}
-        ).replace("·", "-"),
+        ngettext(
+            "%(count)s message of thanks · printed %(date)s",
+            "%(count)s messages of thanks · printed %(date)s",
+            len(posts),
+        )
+        % {"count": len(posts), "date": date_phrase(timezone.localdate(), "date")},
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -69,23 +68,23 @@ def wall_pdf(*, wall, posts) -> bytes:
         pdf.set_line_width(2)
         top = pdf.get_y()
         pdf.set_x(pdf.l_margin + 10)
-        pdf.set_font("Helvetica", "B", 13)
+        pdf.set_font(BODY, "B", 13)
         pdf.set_text_color(*colour)
         heading = _("To %(name)s") % {"name": post.recipient_name}
-        pdf.multi_cell(0, 17, latin1(heading), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 17, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(74, 85, 96)
         if post.recipient_place:
             pdf.set_x(pdf.l_margin + 10)
-            pdf.set_font("Helvetica", "", 10)
-            pdf.multi_cell(0, 13, latin1(post.recipient_place), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(BODY, "", 10)
+            pdf.multi_cell(0, 13, post.recipient_place, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(29, 35, 39)
-        pdf.set_font("Helvetica", "", 11)
+        pdf.set_font(BODY, "", 11)
         pdf.set_x(pdf.l_margin + 10)
-        pdf.multi_cell(0, 15, latin1(post.message), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "I", 10)
+        pdf.multi_cell(0, 15, post.message, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(BODY, "I", 10)
         pdf.set_x(pdf.l_margin + 10)
         pdf.multi_cell(
-            0, 14, latin1("- " + post.signature), new_x="LMARGIN", new_y="NEXT"
+            0, 14, "- " + post.signature, new_x="LMARGIN", new_y="NEXT"
         )  # fmt: skip
         bottom = pdf.get_y()
         if bottom > top:  # a card that did not cross a page: a bar on its left

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import Event
 from events.search import refresh_search_vectors
+from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
 
 from . import admin_views, services
 from .access import ProviderScopedAdmin
@@ -57,18 +58,29 @@ class ProviderAdmin(ProviderScopedAdmin):
     provider_path = "pk"
 
     list_display = ["name", "kind", "is_partner", "is_verified", "event_count"]
-    list_filter = ["kind", "is_partner", "is_verified", "topics"]
-    search_fields = ["name", "summary"]
+    list_filter = [
+        "kind",
+        "is_partner",
+        "is_verified",
+        "topics",
+        missing_spanish("summary", "description"),
+    ]
+    search_fields = ["name", "summary", "summary_es"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["service_area", "topics"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "kind", "summary", "description", "logo"]}),
+        (None, {"fields": ["name", "slug", "kind", "logo"]}),
+        bilingual_fieldset("summary", "description"),
         (_("Contact"), {"fields": ["website", "contact_email", "contact_phone"]}),
         (_("Reach"), {"fields": ["service_area", "topics"]}),
         (_("Standing with the hub"), {"fields": ["is_partner", "is_verified"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    class Media:
+        css = BILINGUAL_CSS
+
     inlines = [ProviderMembershipInline]
 
     def get_queryset(self, request):
@@ -169,20 +181,25 @@ class OfferingAdmin(ProviderScopedAdmin):
     providers' only; another provider's offering by URL is 404)."""
 
     list_display = ["title", "provider", "format", "is_active", "position"]
-    list_filter = ["is_active", "format", ("provider", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "is_active",
+        "format",
+        ("provider", admin.RelatedOnlyFieldListFilter),
+        missing_spanish("title", "description", "audience"),
+    ]
     list_select_related = ["provider"]
     search_fields = ["title", "title_es", "provider__name"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["grade_bands", "areas_served"]
     inlines = [OfferingDurationInline]
     fieldsets = [
-        (None, {"fields": ["provider", "title", "slug", "description", "is_active", "position"]}),
-        (
-            _("Audience and reach"),
-            {"fields": ["audience", "grade_bands", "format", "areas_served"]},
-        ),
-        (_("Spanish"), {"fields": ["title_es", "description_es", "audience_es"]}),
+        (None, {"fields": ["provider", "slug", "is_active", "position"]}),
+        bilingual_fieldset("title", "description", "audience"),
+        (_("Audience and reach"), {"fields": ["grade_bands", "format", "areas_served"]}),
     ]
+
+    class Media:
+        css = BILINGUAL_CSS
 
 
 class RequestUpdateInline(admin.TabularInline):

@@ -65,6 +65,17 @@ KINDS = [
     ("Wellness Partners", Provider.Kind.COMPANY),
     ("Science Center", Provider.Kind.NONPROFIT),
 ]
+# The partners' own Spanish summaries (the profile pages most educators open).
+PARTNER_SUMMARIES_ES = {
+    "Ben's Bells Project": "Inspiramos, educamos y motivamos a practicar la bondad intencional.",
+    "Tucson Values Teachers": "Atraemos, apoyamos y retenemos a grandes docentes en el sur de "
+    "Arizona.",
+    "SAZAEYC": "La asociación del sur de Arizona para la educación de la primera infancia.",
+    "Project ECHO at the University of Arizona": "Comunidades virtuales de aprendizaje basadas en "
+    "casos que conectan a los educadores con especialistas.",
+    "TREC Collaborative": "El equipo del centro: bienestar y resiliencia docente y la cumbre "
+    "anual.",
+}
 DEMO_PROVIDER = "Tucson Values Teachers"
 
 
@@ -105,6 +116,14 @@ def seed_providers(ctx) -> None:
                 "- On-demand resources you can use at your own pace\n"
                 "- Coaching and on-site sessions for schools"
             ),
+            summary_es=PARTNER_SUMMARIES_ES.get(name, ""),
+            description_es=(
+                f"{PARTNER_SUMMARIES_ES[name]}\n\n## Lo que ofrecemos\n\n- Talleres y "
+                "seminarios web para educadores\n- Recursos a pedido para avanzar a su propio "
+                "ritmo\n- Acompañamiento y sesiones presenciales para escuelas"
+            )
+            if name in PARTNER_SUMMARIES_ES
+            else "",
             website=f"https://{slug}.example.org",
             contact_email=f"learning@{slug}.example.org",
             contact_phone=f"(520) 555-{rng.randint(1000, 9999)}",

@@ -35,6 +35,12 @@ class Provider(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.CharField(_("summary"), max_length=280, blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    summary_es = models.CharField(_("summary in Spanish"), max_length=280, blank=True)
+    description_es = models.TextField(
+        _("description in Spanish"),
+        blank=True,
+        help_text=_("Shown to Spanish readers when filled in; English otherwise."),
+    )
     logo = models.ImageField(
         _("logo"),
         upload_to="providers/logos/",

@@ -28,6 +28,7 @@ from events.models import Event, EventSession
 from events.services import event_saved
 from trec.accounts.models import District
 from trec.accounts.roles import COORDINATORS_GROUP
+from trec.formats import date_phrase
 from trec.i18n import localized
 from trec.mail import absolute_url, build_message, send_messages
 from trec.notifications.services import notifications_enqueue_many
@@ -320,11 +321,7 @@ def requester_email(*, update_id: int) -> bool:
 
 def _requester_subject(update: RequestUpdate) -> str:
     session_request = update.request
-    date = ""
-    if session_request.scheduled_start:
-        from django.utils.formats import date_format
-
-        date = date_format(timezone.localtime(session_request.scheduled_start), "F j, Y")
+    date = date_phrase(session_request.scheduled_start, "date")
     return str(REQUESTER_SUBJECTS[update.status]) % {
         "offering": localized(session_request.offering, "title"),
         "date": date,

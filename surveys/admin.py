@@ -10,6 +10,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
+
 from . import services
 from .models import Choice, Invitation, Question, Response, Section, Survey
 
@@ -17,7 +19,7 @@ from .models import Choice, Invitation, Question, Response, Section, Survey
 class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
-    fields = ["position", "title", "title_es", "intro"]
+    fields = ["position", "title", "title_es", "intro", "intro_es"]
 
 
 class QuestionInline(admin.StackedInline):
@@ -29,7 +31,8 @@ class QuestionInline(admin.StackedInline):
         ("position", "section", "kind", "required"),
         ("text", "text_es"),
         ("help_text", "help_text_es"),
-        ("scale_points", "scale_labels"),
+        "scale_points",
+        ("scale_labels", "scale_labels_es"),
         ("min_value", "max_value", "allow_other", "max_ranked"),
         ("show_if_question", "show_if_value", "crosstab_field"),
     ]
@@ -44,18 +47,21 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
+    class Media:
+        css = BILINGUAL_CSS
+
     list_display = ["title", "kind", "anonymous", "opens_at", "closes_at", "responses", "links"]
-    list_filter = ["kind", "anonymous"]
-    search_fields = ["title", "slug"]
+    list_filter = ["kind", "anonymous", missing_spanish("title", "intro", "thank_you")]
+    search_fields = ["title", "title_es", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["event"]
     inlines = [SectionInline, QuestionInline]
     actions = ["duplicate_for_next_year", "add_profile_questions", "make_invitations"]
     fieldsets = [
-        (None, {"fields": ["title", "title_es", "slug", "kind", "event", "is_feedback_template"]}),
+        bilingual_fieldset("title", "intro", "thank_you"),
+        (None, {"fields": ["slug", "kind", "event", "is_feedback_template"]}),
         (_("Who answers"), {"fields": ["anonymous", "invitation_only", "expected_respondents"]}),
         (_("When"), {"fields": ["opens_at", "closes_at"]}),
-        (_("Texts"), {"fields": ["intro", "intro_es", "thank_you", "thank_you_es"]}),
     ]
 
     def get_queryset(self, request):
@@ -127,8 +133,8 @@ class ChoiceInline(admin.TabularInline):
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = ["text", "survey", "kind", "position", "required"]
-    list_filter = ["kind", "survey"]
-    search_fields = ["text"]
+    list_filter = ["kind", "survey", missing_spanish("text", "help_text")]
+    search_fields = ["text", "text_es"]
     list_select_related = ["survey"]
     inlines = [ChoiceInline]
     raw_id_fields = ["survey", "show_if_question", "section"]

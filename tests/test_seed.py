@@ -4,7 +4,9 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from communities.models import Community
 from events.models import Attendance, Event, EventSession, Registration, Topic
+from gratitude.models import Wall
 from providers.models import Provider, ProviderMembership
 from trec.accounts.models import District, School, User
 
@@ -70,6 +72,27 @@ def test_seeded_catalog_is_realistic_and_consistent():
     assert Registration.objects.count() >= 500  # the catalog's, plus summit and last year's
     staff = User.objects.get(email="provider@trec-hub.org")
     assert ProviderMembership.objects.filter(user=staff, provider__name="Tucson Values Teachers")
+
+
+def spanish_share(queryset, field="title") -> float:
+    return queryset.exclude(**{f"{field}_es": ""}).count() / queryset.count()
+
+
+@pytest.mark.django_db
+def test_a_spanish_reader_finds_a_bilingual_region():
+    call_command(
+        "seed_demo", educators=40, providers=12, events=200, registrations=100, verbosity=0
+    )
+    listings = Event.objects.filter(is_private=False, status=Event.Status.PUBLISHED)
+    assert spanish_share(listings) >= 0.25
+    # Every Spanish-language listing reads in Spanish, blocks included.
+    for event in listings.filter(language="es"):
+        assert event.title_es and event.summary_es
+        assert "## Lo que aprenderá" in event.description_es
+    summit = EventSession.objects.filter(event__slug__startswith="trec-educator-summit")
+    assert spanish_share(summit) >= 0.25 and spanish_share(summit, "location") >= 0.25
+    assert spanish_share(Wall.objects.all()) >= 0.25
+    assert spanish_share(Community.objects.all()) >= 0.25
 
 
 @pytest.mark.django_db

@@ -1,16 +1,33 @@
 """Content that people write (event titles, community descriptions, survey questions)
 may carry a Spanish version in a sibling field named ``<field>_es``. Pages show it to
-Spanish readers when it is filled in and fall back to English otherwise."""
+Spanish readers when it is filled in and fall back to English otherwise; the element that
+shows the English fallback says so with lang="en" (`fallback_lang`), so screen readers
+switch voice and browsers hyphenate it as English."""
 
 from django.utils import translation
+
+
+def _wants_spanish(language: str | None) -> bool:
+    language = language or translation.get_language() or ""
+    return language.split("-")[0] == "es"
+
+
+def _spanish(obj, field: str) -> str:
+    spanish = getattr(obj, f"{field}_es", "")
+    return spanish if spanish and spanish.strip() else ""
 
 
 def localized(obj, field: str, language: str | None = None) -> str:
     """`obj.<field>_es` when the active (or given) language is Spanish and the Spanish
     version is not blank, else `obj.<field>`."""
-    language = language or translation.get_language() or ""
-    if language.split("-")[0] == "es":
-        spanish = getattr(obj, f"{field}_es", "")
-        if spanish and spanish.strip():
-            return spanish
+    if _wants_spanish(language) and _spanish(obj, field):
+        return getattr(obj, f"{field}_es")
     return getattr(obj, field)
+
+
+def fallback_lang(obj, field: str, language: str | None = None) -> str:
+    """The code "en" when a Spanish reader is shown the English `field` (there is no Spanish
+    version and the English one is not empty), else ""."""
+    if _wants_spanish(language) and not _spanish(obj, field) and getattr(obj, field, ""):
+        return "en"
+    return ""

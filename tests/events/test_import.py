@@ -338,3 +338,47 @@ def test_a_forged_format_or_resource_is_a_400(client, staff, topics, field, valu
     data[field] = value
     assert client.post(reverse(PROCESS_URL), data).status_code == 400
     assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_spanish_columns_fill_the_spanish_texts_of_the_event_and_its_session(
+    client, staff, provider, topics
+):
+    header = (
+        "title,title_es,summary,summary_es,description,description_es,kind,format,language,"
+        "registration_mode,session_start,session_end,session_title,session_title_es,"
+        "session_location,session_location_es"
+    )
+    row = (
+        "Family math nights,Noches de matemáticas en familia,Games to take home.,"
+        'Juegos para llevar a casa.,"## What you will learn\n\n- Games","## Lo que aprenderá\n\n'
+        '- Juegos",event,in_person,bilingual,hub,2026-12-03 15:30,2026-12-03 18:30,'
+        "Opening,Apertura,Room 4,Salón 4"
+    )
+    client.force_login(staff)
+    response = confirm(client, dry_run(client, csv_file(row, header=header)))
+    assert "Imported 1 event" in soup(response).select_one(".messagelist").get_text()
+    event = Event.objects.get()
+    assert (event.title_es, event.summary_es) == (
+        "Noches de matemáticas en familia",
+        "Juegos para llevar a casa.",
+    )
+    assert event.description_es.startswith("## Lo que aprenderá")
+    session = event.sessions.get()
+    assert (session.title, session.title_es, session.location, session.location_es) == (
+        "Opening",
+        "Apertura",
+        "Room 4",
+        "Salón 4",
+    )
+
+
+@pytest.mark.django_db
+def test_a_session_text_without_a_session_is_a_row_error(client, staff, provider, topics):
+    client.force_login(staff)
+    header = "title,summary,kind,format,language,registration_mode,session_location_es"
+    response = dry_run(
+        client, csv_file("Recorded talk,Watch it.,on_demand,virtual,en,hub,Sala 1", header=header)
+    )
+    assert "Give the session's start and end too." in row_errors(response)
+    assert Event.objects.count() == 0

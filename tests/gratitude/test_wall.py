@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from gratitude.models import Post, Reaction
 from tests import factories
+from tests.pdfs import pdf_text
 from trec import visitors
 
 from .conftest import make_post, make_wall
@@ -287,6 +288,10 @@ def test_print_view_and_pdf_hold_every_approved_post(client, wall, django_assert
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf["Content-Disposition"] == f'attachment; filename="{wall.slug}.pdf"'
     assert pdf.content.startswith(b"%PDF")
+    text = pdf_text(pdf.content)
+    assert "To Teacher 39" in text and "Not approved" not in text
+    # Every letter and symbol as written; the emoji no font has becomes a visible box.
+    assert text.count("Gracias por todo — “thank you” ♥ \u25a1") == 40
 
 
 def test_home_shows_the_open_wall(client, wall):

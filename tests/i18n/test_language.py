@@ -128,7 +128,16 @@ def test_spanish_versions_of_event_and_community_texts_with_english_fallback(cli
     detail = soup(client.get(event.get_absolute_url()))
     assert detail.h1.get_text() == "Lectura en voz alta"
     assert detail.find("h2", string="En español") is not None
-    assert soup(client.get(only_english.get_absolute_url())).h1.get_text() == "Math Talks"
+    assert "lang" not in detail.h1.attrs
+    assert detail.select_one(".event-description div").get("lang") is None
+    english = soup(client.get(only_english.get_absolute_url()))
+    # The English shown to a Spanish reader says it is English, for screen readers.
+    assert english.h1.get_text() == "Math Talks" and english.h1["lang"] == "en"
+    assert english.select_one("p.lead")["lang"] == "en"
+    assert english.select_one(".event-description div")["lang"] == "en"
+    card = catalog.find("a", string="Math Talks")
+    assert card["lang"] == "en"
+    assert catalog.find("a", string="Lectura en voz alta").get("lang") is None
     assert soup(client.get(community.get_absolute_url())).h1.get_text() == "Docentes nuevos"
     assert "Docentes nuevos" in soup(client.get("/communities/")).get_text()
 
@@ -151,8 +160,10 @@ def test_dates_are_written_in_spanish(client):
     )
     client.cookies[COOKIE] = "es"
     text = " ".join(soup(client.get(event.get_absolute_url())).find("main").get_text(" ").split())
-    assert "martes 4 de marzo de 2031" in text and "March" not in text
-    assert "3:30 PM" in text  # 12-hour times, as on the English pages
+    assert "martes, 4 de marzo de 2031, 3:30 p. m." in text and "March" not in text
+    client.cookies[COOKIE] = "en"
+    text = " ".join(soup(client.get(event.get_absolute_url())).find("main").get_text(" ").split())
+    assert "Tuesday, March 4, 2031, 3:30 PM" in text
 
 
 def test_numbers_and_formats_follow_arizona_spanish():

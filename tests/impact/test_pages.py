@@ -3,16 +3,20 @@ as a person sees them."""
 
 import csv
 import io
+import itertools
 
+import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from events.models import Registration
 from tests.factories import DistrictFactory, EducatorFactory, RegistrationFactory
-from trec.impact import services
+from tests.pdfs import pdf_language, pdf_text, word_boxes
+from trec.impact import selectors, services
 from trec.impact.metrics import METRICS
 from trec.impact.models import ImpactSnapshot
+from trec.impact.pdf import report_pdf
 from trec.impact.periods import Period
 
 from .conftest import attend
@@ -215,7 +219,58 @@ def test_pdf_for_funders(report, client, coordinator):
     response = client.get(reverse("impact:pdf", args=["2025"]))
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert len(response.content) > 2000
+    text = pdf_text(response.content)
+    assert "Impact report 2025" in text and "calendar year 2025" in text
+    assert "How we count" in text and "Educators served" in text
+
+
+LONG_TITLE = (
+    "Southern Arizona Early Childhood and Elementary Literacy, Numeracy and Family "
+    "Engagement Summit with Community Partners, Tribal Education Departments and "
+    "Regional Libraries (Spring Convening)"
+)
+LONG_DEFINITION = " ".join(
+    ["Every educator who attended at least one session, counted once however many"] * 12
+)
+
+
+# The PDF a funder receives: every heading and the period line are there, text wraps
+# inside the margins and nothing is printed over anything else, however long a program
+# title or a definition is (read back with pdftotext's word boxes).
+def test_long_titles_and_definitions_stay_inside_the_page(report):
+    built = selectors.build_report(report, selectors.previous_of(report), public=True)
+    built.figures[0]["how"] = LONG_DEFINITION
+    built.headline[1]["text"] = "not enough answers yet"
+    built.programs.append(
+        {
+            "title": LONG_TITLE,
+            "attendees_text": "1,204",
+            "hours_text": "8,431.5",
+            "students_text": "not enough answers yet",
+            "satisfaction_text": "94%",
+        }
+    )
+    content = report_pdf(report=built)
+    text = pdf_text(content)
+    assert "calendar year 2025" in text  # the period line
+    for heading in ("Figure", "Value", "Compared with the year before", "Program", "Attendees"):
+        assert heading in text
+    assert "Regional Libraries (Spring Convening)" in text  # wrapped, not cut
+    assert text.count("counted once however many") == 12
+    assert pdf_language(content) == "en"
+    outline = [item.title for item in pypdf.PdfReader(io.BytesIO(content)).outline]
+    assert outline[:2] == ["All figures", "Programs and summits"] and "How we count" in outline
+
+    pages = word_boxes(content)
+    assert len(pages) >= 2
+    for width, height, words in pages:
+        for word in words:
+            assert word.x0 >= 36 and word.x1 <= width - 36, word
+            assert word.y0 >= 18 and word.y1 <= height - 18, word
+        for a, b in itertools.combinations(words, 2):
+            overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_x < 1 or overlap_y < 2, f"{a} is printed over {b}"
 
 
 def test_exports_need_current_figures(client, coordinator, db):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from communities.models import MeetingAttendance
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.factories import EducatorFactory
+from tests.pdfs import pdf_language, pdf_text
 from trec.transcripts import pdf
 from trec.transcripts.services import (
     certificate_issue,
@@ -21,8 +22,8 @@ from trec.transcripts.services import (
 pytestmark = pytest.mark.django_db
 
 
-def pdf_text(content: bytes) -> str:
-    """The text drawn in a PDF: every (compressed) content stream, decompressed."""
+def drawing(content: bytes) -> str:
+    """Every (compressed) content stream, decompressed: the drawing operators."""
     chunks = [content.decode("latin-1")]
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
         try:
@@ -56,7 +57,37 @@ def test_certificate_pdf_is_public_and_carries_its_code(client, educator):
     assert "3 clock hours" in drawn
     assert educator.email not in drawn  # nothing beyond name, hours, title and dates
     # The QR code is drawn as filled rectangles ("re" … "f" operators).
-    assert drawn.count(" re f") > 20
+    assert drawing(response.content).count(" re f") > 20
+
+
+NAME = ("Łichíí Nguyễn", "Ñúñez 李 🙏")
+
+
+def test_certificate_and_transcript_print_every_name_as_spelled(client, educator):
+    educator.first_name, educator.last_name = NAME
+    educator.save()
+    community = earn(educator, title="Diné bizaad: ąą́ łééchąą'í ✓ 谢谢")
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    certificate_pdf = client.get(reverse("certificates:pdf", args=[certificate.code])).content
+    client.force_login(educator)
+    transcript_pdf = client.get(reverse("transcripts:pdf")).content
+    for content in (certificate_pdf, transcript_pdf):
+        drawn = pdf_text(content)
+        # The emoji no font draws becomes a visible box, never a silent gap.
+        assert "Łichíí Nguyễn Ñúñez 李 \u25a1" in drawn
+        assert "Diné bizaad: ąą́ łééchąą'í ✓ 谢谢" in drawn
+        assert pdf_language(content) == "en"
+
+
+def test_certificate_in_spanish_is_tagged_and_counts_one_hour_right(client, educator):
+    community = earn(educator, meetings=1)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    type(certificate).objects.filter(pk=certificate.pk).update(hours=1)
+    url = reverse("certificates:pdf", args=[certificate.code])
+    assert "earned 1 clock hour of professional" in pdf_text(client.get(url).content)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert pdf_language(response.content) == "es"
+    assert "obtuvo 1 hora reloj" in pdf_text(response.content)
 
 
 def test_revoked_certificate_pdf_says_so_and_unknown_code_is_404(client, educator):

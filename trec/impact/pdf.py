@@ -1,118 +1,115 @@
-"""The impact report as a PDF for funders (fpdf2): headline figures with the trend,
-every figure with how it is counted, the breakdowns (small cells withheld, as on the
-public page) and the programs block.
+"""The impact report as a PDF for funders (fpdf2, a trec.pdf.HubPDF): the title and the
+period, headline figures with the trend, every figure with how it is counted, the
+breakdowns (small cells withheld, as on the public page) and the programs block.
 
-Uses DejaVu Sans when the system has it (any language, arrows and dashes); otherwise
-the core Helvetica with the hub's Latin-1 helper."""
-
-import logging
-from pathlib import Path
+Layout rules that keep it readable at any length: every text block is a multi_cell
+that wraps inside the margins and moves back to the left margin; tables are fpdf2
+tables (each heading shown, cells wrapped, headings repeated on a new page); a headline
+figure that is a phrase ("not enough answers yet") wraps in its own box and the next
+row starts below the taller of the two."""
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from fpdf.fonts import FontFace
 
-from trec.exports import latin1
+from trec.formats import date_phrase
+from trec.pdf import BODY, HubPDF
 
 from .selectors import Report
 
-logging.getLogger("fontTools").setLevel(logging.WARNING)  # subsetting chatter
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 INK = (29, 35, 39)
 BRAND = (11, 61, 92)
 MUTED = (74, 85, 96)
+HEADING_FILL = (230, 238, 243)
+GUTTER = 12
+ROWS_PER_TABLE = 40
 
 
-def _setup():
-    from fpdf import FPDF
+def _text(pdf, text, *, size=10, style="", colour=INK, line=None) -> None:
+    """A paragraph across the full text width, wrapped inside the margins."""
+    pdf.set_font(BODY, style, size)
+    pdf.set_text_color(*colour)
+    pdf.set_x(pdf.l_margin)
+    pdf.multi_cell(pdf.epw, line or size * 1.35, str(text), new_x="LMARGIN", new_y="NEXT")
 
-    pdf = FPDF(orientation="P", format="Letter", unit="pt")
-    regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-    if regular.exists() and bold.exists():
-        pdf.add_font("Body", "", str(regular))
-        pdf.add_font("Body", "B", str(bold))
-        family, clean = "Body", str
-    else:  # pragma: no cover - depends on the machine's fonts
-        family, clean = "Helvetica", latin1
-    pdf.set_auto_page_break(auto=True, margin=54)
-    pdf.set_margins(54, 54, 54)
-    return pdf, family, clean
+
+def _heading(pdf, text) -> None:
+    if pdf.get_y() > pdf.page_break_trigger - 90:  # keep a heading with its first rows
+        pdf.add_page()
+    pdf.ln(10)
+    pdf.start_section(str(text))  # the document outline (bookmarks) lists every section
+    _text(pdf, text, size=14, style="B", colour=BRAND, line=18)
+    pdf.ln(2)
+
+
+def _table(pdf, columns, rows, *, first=0.4) -> None:
+    rest = (1 - first) / max(1, len(columns) - 1)
+    widths = [first] + [rest] * (len(columns) - 1)
+    pdf.set_font(BODY, "", 9)
+    pdf.set_text_color(*INK)
+    with pdf.table(
+        col_widths=[round(w * 1000) for w in widths],
+        text_align=["LEFT"] + ["RIGHT"] * (len(columns) - 1),
+        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+        line_height=12,
+        padding=3,
+        borders_layout="HORIZONTAL_LINES",
+    ) as table:
+        table.row([str(column) for column in columns])
+        for row in rows:
+            table.row([str(value) for value in row])
+    pdf.ln(4)
+
+
+def _headline(pdf, figures) -> None:
+    """Two figures a row; each wraps in its own box."""
+    box = (pdf.epw - GUTTER) / 2
+    for start in range(0, len(figures), 2):
+        if pdf.get_y() > pdf.page_break_trigger - 90:
+            pdf.add_page()
+        top, bottom = pdf.get_y(), pdf.get_y()
+        for column, figure in enumerate(figures[start : start + 2]):
+            left = pdf.l_margin + column * (box + GUTTER)
+            pdf.set_xy(left, top)
+            value = str(figure["text"])
+            size = 24 if len(value) <= 12 else 13
+            pdf.set_font(BODY, "B", size)
+            pdf.set_text_color(*BRAND)
+            pdf.multi_cell(box, size * 1.2, value, new_x="LEFT", new_y="NEXT")
+            pdf.set_font(BODY, "", 10)
+            pdf.set_text_color(*INK)
+            pdf.multi_cell(box, 13, str(figure["label"]), new_x="LEFT", new_y="NEXT")
+            if figure["trend"]:
+                pdf.set_text_color(*MUTED)
+                trend = f"{figure['trend']['arrow']} {figure['trend']['text']}"
+                pdf.multi_cell(box, 12, trend, new_x="LEFT", new_y="NEXT")
+            bottom = max(bottom, pdf.get_y())
+        pdf.set_xy(pdf.l_margin, bottom + 10)
 
 
 def report_pdf(*, report: Report) -> bytes:
-    pdf, family, t = _setup()
     title = _("Impact report %(period)s") % {"period": report.snapshot.label}
-    pdf.set_title(t(title))
-    pdf.set_author(t(settings.HUB_NAME))
+    pdf = HubPDF(title=title)
     pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    pdf.set_text_color(*BRAND)
-    pdf.set_font(family, "B", 22)
-    pdf.multi_cell(width, 28, t(title))
-    pdf.set_text_color(*MUTED)
-    pdf.set_font(family, "", 10)
+    _text(pdf, title, size=22, style="B", colour=BRAND, line=28)
     computed = timezone.localtime(report.snapshot.computed_at)
-    pdf.multi_cell(
-        width,
-        14,
-        t(
-            _("%(hub)s · %(period)s · computed %(date)s")
-            % {
-                "hub": settings.HUB_NAME,
-                "period": report.period.description,
-                "date": date_format(computed, "F j, Y"),
-            }
-        ),
+    _text(
+        pdf,
+        _("%(hub)s · %(period)s · computed %(date)s")
+        % {
+            "hub": settings.HUB_NAME,
+            "period": report.period.description,
+            "date": date_phrase(computed, "date"),
+        },
+        colour=MUTED,
     )
     pdf.ln(10)
+    _headline(pdf, report.headline)
 
-    # Headline figures, two a row.
-    pdf.set_text_color(*INK)
-    box = width / 2
-    for index, figure in enumerate(report.headline):
-        if index % 2 == 0:
-            y = pdf.get_y()
-        x = pdf.l_margin + (index % 2) * box
-        pdf.set_xy(x, y)
-        pdf.set_font(family, "B", 24)
-        pdf.set_text_color(*BRAND)
-        pdf.cell(box, 28, t(figure["text"]))
-        pdf.set_xy(x, y + 28)
-        pdf.set_font(family, "", 10)
-        pdf.set_text_color(*INK)
-        pdf.cell(box, 14, t(str(figure["label"])))
-        if figure["trend"]:
-            pdf.set_xy(x, y + 42)
-            pdf.set_text_color(*MUTED)
-            pdf.cell(box, 12, t(f"{figure['trend']['arrow']} {figure['trend']['text']}"))
-        if index % 2 == 1 or index == len(report.headline) - 1:
-            pdf.set_xy(pdf.l_margin, y + 64)
-    pdf.ln(6)
-
-    def heading(text):
-        pdf.ln(8)
-        pdf.set_font(family, "B", 14)
-        pdf.set_text_color(*BRAND)
-        pdf.multi_cell(width, 18, t(text))
-        pdf.set_text_color(*INK)
-
-    def table(columns, rows, first=0.5):
-        rest = (width * (1 - first)) / max(1, len(columns) - 1)
-        widths = [width * first] + [rest] * (len(columns) - 1)
-        pdf.set_font(family, "B", 9)
-        for w, col in zip(widths, columns, strict=True):
-            pdf.cell(w, 16, t(str(col)), border="B")
-        pdf.ln()
-        pdf.set_font(family, "", 9)
-        for row in rows:
-            for index, (w, value) in enumerate(zip(widths, row, strict=True)):
-                pdf.cell(w, 14, t(str(value))[:60], align="L" if index == 0 else "R")
-            pdf.ln()
-
-    heading(_("All figures"))
-    table(
+    _heading(pdf, _("All figures"))
+    _table(
+        pdf,
         [_("Figure"), _("Value"), _("Compared with the year before")],
         [
             [f["label"], f["text"], f["trend"]["text"] if f["trend"] else "—"]
@@ -121,8 +118,9 @@ def report_pdf(*, report: Report) -> bytes:
         first=0.42,
     )
     if report.programs:
-        heading(_("Programs and summits"))
-        table(
+        _heading(pdf, _("Programs and summits"))
+        _table(
+            pdf,
             [_("Program"), _("Attendees"), _("PD hours"), _("Students"), _("Applicable")],
             [
                 [
@@ -134,39 +132,37 @@ def report_pdf(*, report: Report) -> bytes:
                 ]
                 for p in report.programs
             ],
-            first=0.4,
         )
     for chart in report.charts:
-        heading(chart.title)
-        table(chart.columns, [[cell["text"] for cell in row] for row in chart.rows[:40]])
+        _heading(pdf, chart.title)
+        _table(
+            pdf, chart.columns, [[c["text"] for c in row] for row in chart.rows[:ROWS_PER_TABLE]]
+        )
     for block in report.breakdowns:
-        heading(_("By %(dimension)s") % {"dimension": str(block["label"]).lower()})
-        table(
+        _heading(pdf, _("By %(dimension)s") % {"dimension": str(block["label"]).lower()})
+        _table(
+            pdf,
             [block["label"], _("Educators"), _("Attendances"), _("PD hours")],
             [
                 [r["label"], r["people"]["text"], r["attendances"]["text"], r["hours"]["text"]]
-                for r in block["rows"][:40]
+                for r in block["rows"][:ROWS_PER_TABLE]
             ],
-            first=0.4,
         )
 
-    heading(_("How we count"))
+    _heading(pdf, _("How we count"))
     for figure in report.figures:
-        pdf.set_font(family, "B", 9)
-        pdf.multi_cell(width, 12, t(str(figure["label"])))
-        pdf.set_font(family, "", 9)
-        pdf.multi_cell(width, 12, t(str(figure["how"])))
+        _text(pdf, figure["label"], size=9, style="B", line=12)
+        _text(pdf, figure["how"], size=9, line=12)
         pdf.ln(3)
-    pdf.set_text_color(*MUTED)
-    pdf.multi_cell(
-        width,
-        12,
-        t(
-            _(
-                "Breakdown cells about fewer than 5 people are withheld so no one can be "
-                "singled out. Definitions version %(version)s."
-            )
-            % {"version": report.snapshot.definitions_version}
-        ),
+    _text(
+        pdf,
+        _(
+            "Breakdown cells about fewer than 5 people are withheld so no one can be "
+            "singled out. Definitions version %(version)s."
+        )
+        % {"version": report.snapshot.definitions_version},
+        size=9,
+        colour=MUTED,
+        line=12,
     )
     return bytes(pdf.output())

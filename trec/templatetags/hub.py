@@ -2,9 +2,11 @@ import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from trec.i18n import localized
+from trec.formats import date_phrase
+from trec.i18n import fallback_lang, localized
 from trec.markdown import render_markdown
 
 register = template.Library()
@@ -45,3 +47,18 @@ def tr_filter(obj, field: str) -> str:
     """{{ event|tr:"title" }}: the Spanish version for Spanish readers when there is one
     (``title_es``), else the English field. Chain it: {{ event|tr:"description"|markdown }}."""
     return localized(obj, field)
+
+
+@register.filter(name="lang_of")
+def lang_of_filter(obj, field: str) -> str:
+    """<h1{{ event|lang_of:"title" }}>: ` lang="en"` on the element when a Spanish reader
+    gets the English text of `field` (no Spanish version yet), else nothing."""
+    language = fallback_lang(obj, field)
+    return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter(name="date_phrase", expects_localtime=True)
+def date_phrase_filter(value, style: str = "date") -> str:
+    """{{ event.starts_at|date_phrase:"weekday_date_time" }}: see trec.formats for the
+    styles ("jueves, 28 de enero de 2027, 4:00 p. m." for Spanish readers)."""
+    return date_phrase(value, style)

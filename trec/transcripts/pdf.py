@@ -1,20 +1,18 @@
-"""PDF certificates and the PDF transcript, drawn with fpdf2 (pure Python, no system
-packages). The certificate carries its code and a QR code (segno) for its public
-verification page.
-
-fpdf2's built-in Helvetica covers Latin-1 (English and Spanish); typographic quotes and
-dashes are mapped to plain ones and anything else is dropped, so a name or a title can
-never break the file. Text is drawn as text: nothing in it is interpreted.
+"""PDF certificates and the PDF transcript, drawn with fpdf2 as trec.pdf.HubPDF documents
+(DejaVu Sans: every name is printed as it is spelled). The certificate carries its code
+and a QR code (segno) for its public verification page. Text is drawn as text: nothing in
+it is interpreted.
 """
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from trec.exports import latin1
+from trec.formats import date_phrase
+from trec.pdf import BODY, HubPDF
 
 from .models import Certificate
 
@@ -30,20 +28,13 @@ def hours_text(hours: Decimal) -> str:
     return text or "0"
 
 
+def _plural_count(hours: Decimal) -> int:
+    """The number gettext picks the plural form by: 1 only for exactly one hour."""
+    return 1 if Decimal(hours) == 1 else 2
+
+
 def _day(value) -> str:
-    return date_format(value, _("F j, Y"))
-
-
-def _new_pdf(orientation: str, title: str):
-    from fpdf import FPDF
-
-    pdf = FPDF(orientation=orientation, format="Letter", unit="pt")
-    pdf.set_title(latin1(title))
-    pdf.set_author(latin1(settings.HUB_NAME))
-    pdf.set_creator(latin1(settings.HUB_NAME))
-    pdf.set_auto_page_break(auto=True, margin=54)
-    pdf.set_margins(54, 54, 54)
-    return pdf
+    return date_phrase(value, "date")
 
 
 def _qr(pdf, data: str, *, x: float, y: float, size: float) -> None:
@@ -70,8 +61,8 @@ def _qr(pdf, data: str, *, x: float, y: float, size: float) -> None:
 def certificate_pdf(*, certificate, verify_url: str) -> bytes:
     """One certificate on a landscape Letter page: who earned how many hours in what,
     from whom and when, its code, and a QR code for `verify_url`."""
-    pdf = _new_pdf("L", _("Certificate %(code)s") % {"code": certificate.code})
-    pdf.set_subject(latin1(f"{certificate.code} {certificate.title}"))
+    pdf = HubPDF(orientation="L", title=_("Certificate %(code)s") % {"code": certificate.code})
+    pdf.set_subject(f"{certificate.code} {certificate.title}")
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     width, height = pdf.w, pdf.h
@@ -82,10 +73,10 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
     pdf.rect(32, 32, width - 64, height - 64)
 
     def line(text, size, style="", colour=INK, gap=0.0):
-        pdf.set_font("Helvetica", style, size)
+        pdf.set_font(BODY, style, size)
         pdf.set_text_color(*colour)
         pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(0, size * 1.3, latin1(text), align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 1.3, text, align="C", new_x="LMARGIN", new_y="NEXT")
         if gap:
             pdf.ln(gap)
 
@@ -102,9 +93,17 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
     line(_("This certifies that"), 13, gap=6)
     line(certificate.recipient_name, 30, "B", BRAND, 8)
     if certificate.kind == Certificate.Kind.PRESENTED:
-        earned = _("presented, earning %(hours)s clock hours of professional learning,")
+        earned = ngettext(
+            "presented, earning %(hours)s clock hour of professional learning,",
+            "presented, earning %(hours)s clock hours of professional learning,",
+            _plural_count(certificate.hours),
+        )
     else:
-        earned = _("earned %(hours)s clock hours of professional learning in")
+        earned = ngettext(
+            "earned %(hours)s clock hour of professional learning in",
+            "earned %(hours)s clock hours of professional learning in",
+            _plural_count(certificate.hours),
+        )
     line(earned % {"hours": hours_text(certificate.hours)}, 13, gap=6)
     line(certificate.title, 20, "B", gap=12)
     if certificate.issuer:
@@ -122,19 +121,19 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
     qr_x, qr_y = width - 64 - qr_size, height - 64 - qr_size
     _qr(pdf, verify_url, x=qr_x, y=qr_y, size=qr_size)
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(BODY, "", 10)
     pdf.set_xy(64, qr_y + 30)
-    pdf.cell(qr_x - 80, 14, latin1(_("Verification code")), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(qr_x - 80, 14, _("Verification code"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Courier", "B", 16)
     pdf.set_x(64)
     pdf.cell(qr_x - 80, 20, certificate.code, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 9)
+    pdf.set_font(BODY, "", 9)
     pdf.set_text_color(*MUTED)
     pdf.set_x(64)
     pdf.multi_cell(
         qr_x - 80,
         12,
-        latin1(_("Scan the code or visit %(url)s to verify.") % {"url": verify_url}),
+        _("Scan the code or visit %(url)s to verify.") % {"url": verify_url},
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -147,15 +146,15 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
     from fpdf.fonts import FontFace
 
     name = user.get_full_name() or user.email
-    pdf = _new_pdf("P", _("PD transcript: %(name)s") % {"name": name})
+    pdf = HubPDF(title=_("PD transcript: %(name)s") % {"name": name})
     pdf.add_page()
     pdf.set_text_color(*BRAND)
-    pdf.set_font("Helvetica", "B", 22)
-    pdf.cell(0, 28, latin1(_("Professional learning transcript")), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(BODY, "B", 22)
+    pdf.cell(0, 28, _("Professional learning transcript"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 20, latin1(name), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(BODY, "B", 14)
+    pdf.cell(0, 20, name, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(BODY, "", 10)
     pdf.set_text_color(*MUTED)
     facts = [
         _("%(hub)s - printed %(date)s")
@@ -165,40 +164,43 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
         facts.append(_("School year: %(year)s") % {"year": filters["school_year"]})
     if filters.get("source"):
         facts.append(_("Source: %(source)s") % {"source": filters["source_label"]})
-    pdf.multi_cell(0, 13, latin1(" - ".join(facts)), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 13, " - ".join(facts), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "B", 12)
+    pdf.set_font(BODY, "B", 12)
     pdf.cell(
         0,
         16,
-        latin1(_("Total: %(hours)s hours") % {"hours": hours_text(transcript.hours)}),
+        ngettext("Total: %(hours)s hour", "Total: %(hours)s hours", _plural_count(transcript.hours))
+        % {"hours": hours_text(transcript.hours)},
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(BODY, "", 10)
     for label, hours in transcript.by_source:
-        pdf.cell(0, 14, latin1(f"{label}: {hours_text(hours)}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 14, f"{label}: {hours_text(hours)}", new_x="LMARGIN", new_y="NEXT")
     if not transcript.years:
         pdf.ln(8)
-        pdf.cell(0, 14, latin1(_("No hours yet.")), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 14, _("No hours yet."), new_x="LMARGIN", new_y="NEXT")
     heading = FontFace(emphasis="BOLD", fill_color=(230, 238, 243))
     for year in transcript.years:
         pdf.ln(12)
-        pdf.set_font("Helvetica", "B", 13)
+        pdf.set_font(BODY, "B", 13)
         pdf.set_text_color(*BRAND)
         pdf.cell(
             0,
             18,
-            latin1(
-                _("%(year)s: %(hours)s hours")
-                % {"year": year.school_year, "hours": hours_text(year.hours)}
-            ),
+            ngettext(
+                "%(year)s: %(hours)s hour",
+                "%(year)s: %(hours)s hours",
+                _plural_count(year.hours),
+            )
+            % {"year": year.school_year, "hours": hours_text(year.hours)},
             new_x="LMARGIN",
             new_y="NEXT",
         )
         pdf.set_text_color(*INK)
-        pdf.set_font("Helvetica", "", 9)
+        pdf.set_font(BODY, "", 9)
         with pdf.table(
             col_widths=(70, 200, 120, 60, 40),
             text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
@@ -208,20 +210,20 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
         ) as table:
             table.row(
                 [
-                    latin1(_("Date")),
-                    latin1(_("Professional learning")),
-                    latin1(_("Offered by")),
-                    latin1(_("Source")),
-                    latin1(_("Hours")),
+                    _("Date"),
+                    _("Professional learning"),
+                    _("Offered by"),
+                    _("Source"),
+                    _("Hours"),
                 ]
             )
             for credit in year.credits:
                 table.row(
                     [
-                        latin1(date_format(credit.earned_on, _("M j, Y"))),
-                        latin1(credit.title),
-                        latin1(credit.provider_name),
-                        latin1(credit.get_source_kind_display()),
+                        date_phrase(credit.earned_on, "short_date"),
+                        credit.title,
+                        credit.provider_name,
+                        credit.get_source_kind_display(),
                         hours_text(credit.hours),
                     ]
                 )
