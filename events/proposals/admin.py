@@ -10,9 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Call,
     CallQuestion,
+    Conflict,
     Criterion,
     Presenter,
     Proposal,
+    Review,
     Reviewer,
     Room,
     SessionFormat,
@@ -62,6 +64,31 @@ class CallAdmin(admin.ModelAdmin):
         )
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """What reviewers wrote: seen here, changed only on the review pages."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReviewInline(ReadOnlyInline):
+    model = Review
+    fields = ["reviewer", "score", "comment", "updated_at"]
+    readonly_fields = fields
+
+
+class ConflictInline(ReadOnlyInline):
+    model = Conflict
+    fields = ["reviewer", "reason", "declared_at"]
+    readonly_fields = fields
+
+
 class PresenterInline(admin.TabularInline):
     model = Presenter
     extra = 0
@@ -102,7 +129,7 @@ class ProposalAdmin(admin.ModelAdmin):
         "session",
         "presenter_confirmed_at",
     ]
-    inlines = [PresenterInline]
+    inlines = [PresenterInline, ReviewInline, ConflictInline]
 
     def has_add_permission(self, request):
         return False  # proposals come from presenters, through the call's page

@@ -166,3 +166,16 @@ def test_deciding_nothing_is_a_clear_error(client, coordinator):
     shown = page(response)
     assert shown.select_one(".form-errors a")["href"] == "#id_proposals"
     assert "Tick at least one proposal." in shown.select_one("#id_proposals").get_text()
+
+
+def test_coordinators_read_reviews_and_conflict_reasons_in_the_back_office(client, coordinator):
+    call = CallFactory()
+    submitted = proposal(call)
+    first, second = add_reviewer(call), add_reviewer(call)
+    Review.objects.create(
+        proposal=submitted, reviewer=first, scores={}, score=Decimal(4), comment="Practical."
+    )
+    Conflict.objects.create(proposal=submitted, reviewer=second, reason="Same school.")
+    client.force_login(coordinator)
+    shown = page(client.get(reverse("admin:proposals_proposal_change", args=[submitted.pk])))
+    assert "Practical." in shown.get_text() and "Same school." in shown.get_text()
