@@ -1,5 +1,5 @@
-"""Every URL pattern of the hub, walked as six people: anonymous, an educator, provider
-A's staff, provider B's staff, a community facilitator and a coordinator.
+"""Every URL pattern of the hub, walked as seven people: anonymous, an educator, provider
+A's staff, provider B's staff, a community facilitator, a coordinator and a district partner.
 
 The patterns come from the resolver (``django.urls.get_resolver()``, recursively, admin
 and allauth included), so a new route is covered the moment it exists: a route with no
@@ -49,20 +49,25 @@ from trec.accounts.roles import (
     COORDINATORS_GROUP,
     PROVIDER_STAFF_PERMISSIONS,
 )
+from trec.districts.models import DistrictPartner, TranscriptShare
 from trec.impact import services as impact_services
 from trec.impact.periods import Period
 from trec.notifications.models import Notification
 from trec.transcripts.models import Certificate, Credit
 
-ROLES = ["anonymous", "educator", "staff_a", "staff_b", "facilitator", "coordinator"]
+ROLES = ["anonymous", "educator", "staff_a", "staff_b", "facilitator", "coordinator", "district"]
 LOGIN = "login"  # a redirect to the sign-in page (site or admin)
 REDIRECT = 302  # any other redirect
 
 
-def answers(anonymous, educator, staff_a, staff_b, facilitator, coordinator) -> dict:
-    return dict(
-        zip(ROLES, [anonymous, educator, staff_a, staff_b, facilitator, coordinator], strict=True)
-    )
+def answers(
+    anonymous, educator, staff_a, staff_b, facilitator, coordinator, *, district=None
+) -> dict:
+    """What each role gets. A district partner is an educator with one more role: they
+    get what an educator gets unless `district` says otherwise."""
+    district = educator if district is None else district
+    people = [anonymous, educator, staff_a, staff_b, facilitator, coordinator, district]
+    return dict(zip(ROLES, people, strict=True))
 
 
 def everyone(status) -> dict:
@@ -81,6 +86,8 @@ ADMIN_A_ONLY = answers(LOGIN, LOGIN, 200, 404, LOGIN, 200)
 ADMIN_COORDINATOR = answers(LOGIN, LOGIN, 403, 403, LOGIN, 200)
 # A community's managers: its facilitators and coordinators.
 COP_MANAGERS = answers(LOGIN, 403, 403, 403, 200, 200)
+# A partner district's pages: its district partner only.
+DISTRICT_PARTNER = answers(LOGIN, 403, 403, 403, 403, 403, district=200)
 # Draft events: their provider's staff and coordinators preview them; others 404.
 PREVIEW_A = answers(404, 404, 200, 404, 404, 200)
 
@@ -106,7 +113,11 @@ def world(db):
         "staff_b": factories.ProviderStaffFactory(provider=provider_b),
         "facilitator": facilitator,
         "coordinator": factories.CoordinatorFactory(),
+        # The PD lead of the member's district (who shares their transcript with it).
+        "district": factories.EducatorFactory(district=member.district),
     }
+    DistrictPartner.objects.create(user=people["district"], district=member.district)
+    TranscriptShare.objects.create(user=member, district=member.district)
     published_a = factories.EventFactory(provider=provider_a, title="Published A")
     draft_a = factories.EventFactory(
         provider=provider_a, title="Draft A", status=Event.Status.DRAFT, published_at=None
@@ -205,6 +216,7 @@ def world(db):
         "transcripts.Certificate": certificate,
         "notifications.Notification": notification,
         "follows.SavedSearch": saved_search,
+        "districts.DistrictPartner": DistrictPartner.objects.get(),
         "providers.Provider": provider_a,
         "providers.ProviderMembership": ProviderMembership.objects.get(user=people["staff_a"]),
         "providers.Offering": offering_a,
@@ -404,6 +416,18 @@ ROUTES = {
     # The educator's own pages
     "accounts:me": (url("accounts:me"), SIGNED_IN),
     "follows:list": (url("follows:list"), SIGNED_IN),
+    "districts:dashboard": (url("districts:dashboard"), DISTRICT_PARTNER),
+    "districts:educators": (url("districts:educators"), DISTRICT_PARTNER),
+    "districts:educator": (url("districts:educator", lambda w: [w["member"].pk]), DISTRICT_PARTNER),
+    "districts:educator_export": [
+        (
+            fmt,
+            url("districts:educator_export", lambda w, fmt=fmt: [w["member"].pk, fmt]),
+            DISTRICT_PARTNER,
+        )
+        for fmt in ("csv", "xlsx", "pdf")
+    ],
+    "districts:share": (url("districts:share"), POST_SIGNED_IN),
     "follows:save": (url("follows:save"), POST_SIGNED_IN),
     "follows:follow": (url("follows:follow"), POST_SIGNED_IN),
     "follows:update": (url("follows:update", lambda w: [w["saved_search"].pk]), POST_SIGNED_IN),
@@ -491,11 +515,12 @@ ROUTES = {
     "proposals:submit": (url("proposals:submit", slug("call")), SIGNED_IN),
     "proposals:proposal": (
         url("proposals:proposal", lambda w: [w["proposal"].pk]),
-        answers(LOGIN, 200, 200, 404, 404, 200),  # staff A is invited to co-present
+        # The educator proposed it; staff A is invited to co-present.
+        answers(LOGIN, 200, 200, 404, 404, 200, district=404),
     ),
     "proposals:edit": (
         url("proposals:edit", lambda w: [w["proposal"].pk]),
-        answers(LOGIN, 200, 404, 404, 404, 404),
+        answers(LOGIN, 200, 404, 404, 404, 404, district=404),
     ),
     "proposals:withdraw": (url("proposals:withdraw", lambda w: [w["proposal"].pk]), POST_ONLY),
     "proposals:confirm": (url("proposals:confirm", lambda w: [w["proposal"].pk]), POST_ONLY),
@@ -676,7 +701,7 @@ def _perms_of(role: str) -> set[tuple[str, str]]:
 def admin_model_answer(role: str, model_label: str, view: str):
     """What `role` gets from a generated admin view of `model_label`, from the role's
     permissions (trec.accounts.roles), never from the ModelAdmin itself."""
-    if role in ("anonymous", "educator", "facilitator"):
+    if role in ("anonymous", "educator", "facilitator", "district"):
         return LOGIN
     app_label, model_name = model_label.split(".")
     model_name = model_name.lower()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "trec.transcripts",
     "trec.impact",
     "trec.notifications",
+    "trec.districts",
     "providers",
     "events",
     "events.follows",

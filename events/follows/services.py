@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
@@ -357,24 +357,23 @@ def _enqueue_period(frequency: str, window: str, *, event_id: int | None = None)
     new = sorted(waiting_users - set(served))
     if not new:
         return 0
+    before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     notifications_enqueue_many(
         kind=ALERT_KIND,
         model=get_user_model(),
         rows=[(user_id, user_id, window) for user_id in new],
     )
-    # The outbox key, in its unique index's order: one index probe per match.
-    this_period = (
-        Notification.objects.filter(
-            recipient_id=OuterRef("user_id"),
-            kind=ALERT_KIND,
-            content_type=ContentType.objects.get_for_model(get_user_model()),
-            object_id=OuterRef("user_id"),
-            window=window,
-        )
-        .order_by()
-        .values("pk")
-    )
-    waiting.filter(user_id__in=new).update(notification=Subquery(this_period))
+    # The e-mail just written for the match's educator (the outbox key, in its unique
+    # index's order; written after `before`, under the lock): one index probe a match.
+    this_period = Notification.objects.filter(
+        recipient_id=OuterRef("user_id"),
+        kind=ALERT_KIND,
+        content_type=ContentType.objects.get_for_model(get_user_model()),
+        object_id=OuterRef("user_id"),
+        window=window,
+        pk__gt=before,
+    ).order_by()
+    waiting.filter(Exists(this_period)).update(notification=Subquery(this_period.values("pk")))
     return len(new)
 
 

@@ -65,6 +65,7 @@ COORDINATOR_APPS = (
     "notifications",
     "proposals",
     "follows",
+    "districts",
 )
 # ...but never grant themselves superpowers over users and groups.
 COORDINATOR_EXCLUDED = {

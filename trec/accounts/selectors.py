@@ -15,12 +15,14 @@ from django.db.models import Prefetch
 
 from communities.models import MeetingAttendance, Membership
 from communities.models import Post as DiscussionPost
+from events.follows.models import SavedSearch
 from events.models import Attendance, OutboundClick, Registration, SavedEvent
 from gratitude.models import Post as GratitudePost
 from gratitude.models import Reaction
 from providers.models import SessionRequest
 from surveys.models import Answer
 from surveys.models import Response as SurveyResponse
+from trec.districts.models import DistrictAccess, TranscriptShare
 from trec.notifications.models import Notification
 from trec.transcripts.models import Certificate, Credit
 
@@ -216,6 +218,34 @@ def _outbound_clicks(user: User) -> list[dict]:
     return [_record(event=click.event.title, at=click.created_at) for click in clicks]
 
 
+def _saved_searches(user: User) -> list[dict]:
+    searches = SavedSearch.objects.filter(user=user).order_by("created_at")
+    return [_record(search=s.query, frequency=s.frequency, saved=s.created_at) for s in searches]
+
+
+def _district_shares(user: User) -> list[dict]:
+    return [
+        _record(district=share.district.name, shared=share.shared_at, stopped=share.revoked_at)
+        for share in TranscriptShare.objects.filter(user=user)
+        .select_related("district")
+        .order_by("shared_at")
+    ]
+
+
+def _district_accesses(user: User) -> list[dict]:
+    return [
+        _record(
+            district=access.district.name,
+            action=access.action,
+            by=str(access.viewer or ""),
+            at=access.at,
+        )
+        for access in DistrictAccess.objects.filter(educator=user)
+        .select_related("district", "viewer")
+        .order_by("at")
+    ]
+
+
 def _emails(user: User) -> list[dict]:
     return [
         _record(email=address.email, verified=address.verified, primary=address.primary)
@@ -330,6 +360,9 @@ SECTIONS = {
     "survey_answers": _survey_answers,
     "survey_drafts": _survey_drafts,
     "school_visit_requests": _session_requests,
+    "saved_searches": _saved_searches,
+    "district_shares": _district_shares,
+    "district_accesses": _district_accesses,
 }
 
 

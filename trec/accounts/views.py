@@ -18,6 +18,8 @@ from events import selectors as event_selectors
 from events.follows.selectors import new_from_follows
 from events.ical import build_calendar
 from events.proposals.selectors import my_invitations, my_proposals
+from trec.districts import selectors as district_selectors
+from trec.districts.selectors import open_share
 from trec.exports import csv_cell
 from trec.mail import absolute_url
 
@@ -82,6 +84,8 @@ def me(request):
             "proposals": my_proposals(request.user),
             "invitations": my_invitations(request.user),
             "from_follows": new_from_follows(request.user),
+            "transcript_share": open_share(request.user),
+            "district_partner": district_selectors.partner_for(request.user),
             "feed_url": absolute_url(feed_path),
             "webcal_url": absolute_url(feed_path)
             .replace("https://", "webcal://", 1)
@@ -124,7 +128,14 @@ def calendar_reset(request):
 @require_GET
 def my_data(request):
     """Who: any signed-in user, for their own data. Download it; delete the account."""
-    return render(request, "accounts/my_data.html")
+    return render(
+        request,
+        "accounts/my_data.html",
+        {
+            "shares": district_selectors.shares_of(request.user),
+            "accesses": district_selectors.accesses_of(request.user),
+        },
+    )
 
 
 def _download_name(request, extension: str) -> str:

@@ -50,23 +50,35 @@ def transcript_csv(request):
     """Who: any signed-in user, for their own hours only. The filtered transcript as
     UTF-8 CSV with a byte-order mark (spreadsheets read accents right)."""
     data = transcript_for(request.user, **_filters(request))
+    return transcript_csv_response(data, filename="pd-transcript.csv")
+
+
+TRANSCRIPT_COLUMNS = ["date", "school year", "title", "offered by", "source", "credit", "hours"]
+
+
+def transcript_rows(data):
+    """The transcript's credits as export rows (TRANSCRIPT_COLUMNS), text cells guarded
+    against spreadsheet formulas."""
+    for credit in data.credits:
+        yield [
+            credit.earned_on.isoformat(),
+            credit.school_year,
+            csv_cell(credit.title),
+            csv_cell(credit.provider_name),
+            credit.get_source_kind_display(),
+            credit.get_credit_type_display(),
+            credit.hours,
+        ]
+
+
+def transcript_csv_response(data, *, filename: str) -> HttpResponse:
+    """UTF-8 CSV with a byte-order mark (spreadsheets read accents right)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="pd-transcript.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["date", "school year", "title", "offered by", "source", "credit", "hours"])
-    for credit in data.credits:
-        writer.writerow(
-            [
-                credit.earned_on.isoformat(),
-                credit.school_year,
-                csv_cell(credit.title),
-                csv_cell(credit.provider_name),
-                credit.get_source_kind_display(),
-                credit.get_credit_type_display(),
-                credit.hours,
-            ]
-        )
+    writer.writerow(TRANSCRIPT_COLUMNS)
+    writer.writerows(transcript_rows(data))
     return response
 
 
