@@ -5,40 +5,25 @@ four-seat session. The control run removes the session's row lock and shows that
 harness does catch the race the lock prevents.
 """
 
-import threading
 import time
 
 import pytest
-from django.db import connection
 
 from events import program_services
 from events.models import EventSession, Registration, SessionChoice
 from tests import factories
+from tests.races import fire_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SEATS, PEOPLE = 4, 20
 
 
-def fire_at_once(session, registrations):
-    barrier = threading.Barrier(len(registrations))
-    errors = []
-
-    def attempt(registration):
-        try:
-            barrier.wait()
-            program_services.session_choose(registration=registration, session=session)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(r,)) for r in registrations]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+def choosing(session, registrations):
+    return [
+        lambda r=r: program_services.session_choose(registration=r, session=session)
+        for r in registrations
+    ]
 
 
 def setup_session():
@@ -53,7 +38,7 @@ def setup_session():
 def test_twenty_at_once_for_four_seats():
     session, registrations = setup_session()
 
-    errors = fire_at_once(session, registrations)
+    errors = fire_at_once(choosing(session, registrations))
 
     assert errors == []
     choices = SessionChoice.objects.filter(session=session)
@@ -79,7 +64,7 @@ def test_control_without_the_lock_the_race_happens(monkeypatch):
     monkeypatch.setattr(program_services, "_confirmed_choices", slow_count)
     session, registrations = setup_session()
 
-    fire_at_once(session, registrations)
+    fire_at_once(choosing(session, registrations))
 
     confirmed = SessionChoice.objects.filter(session=session, status="confirmed").count()
     assert confirmed > SEATS, "the harness could not reproduce the race it guards against"

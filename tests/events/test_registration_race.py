@@ -5,46 +5,27 @@ control run removes the row lock and shows that this harness does catch the race
 the lock prevents.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 
 from events import services
 from events.models import Registration
 from tests import factories
+from tests.races import fire_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 SEATS, PEOPLE = 5, 30
 
 
-def fire_at_once(event, users):
-    barrier = threading.Barrier(len(users))
-    errors = []
-
-    def attempt(user):
-        try:
-            barrier.wait()
-            services.registration_create(event=event, user=user)
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+def registering(event, users):
+    return [lambda u=u: services.registration_create(event=event, user=u) for u in users]
 
 
 def test_thirty_at_once_for_five_seats():
     event = factories.EventFactory(capacity=SEATS)
     users = [factories.EducatorFactory() for _ in range(PEOPLE)]
 
-    errors = fire_at_once(event, users)
+    errors = fire_at_once(registering(event, users))
 
     assert errors == []
     registrations = Registration.objects.filter(event=event)
@@ -75,7 +56,7 @@ def test_control_without_the_lock_the_race_happens(monkeypatch):
     event = factories.EventFactory(capacity=SEATS)
     users = [factories.EducatorFactory() for _ in range(PEOPLE)]
 
-    fire_at_once(event, users)
+    fire_at_once(registering(event, users))
 
     confirmed = Registration.objects.filter(event=event, status="confirmed").count()
     assert confirmed > SEATS, "the harness could not reproduce the race it guards against"

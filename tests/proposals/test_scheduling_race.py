@@ -11,7 +11,7 @@ from events.proposals import services
 from events.proposals.models import Call, Proposal
 from tests import factories
 from tests.proposals.factories import CallFactory, proposal
-from tests.providers.test_requests_race import fire_at_once
+from tests.races import fire_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

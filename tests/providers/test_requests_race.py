@@ -3,42 +3,21 @@ row lock lets exactly one through, so a school visit is booked once. The control
 removes the lock and shows that this harness does catch the race it prevents."""
 
 import datetime
-import threading
 import time
 
 import pytest
-from django.db import IntegrityError, connection
+from django.db import IntegrityError
 from django.utils import timezone
 
 from events.models import Event
 from providers import services
 from providers.models import RequestUpdate, SessionRequest
 from tests import factories
+from tests.races import fire_at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PEOPLE = 6
-
-
-def fire_at_once(steps):
-    barrier = threading.Barrier(len(steps))
-    errors = []
-
-    def attempt(step):
-        try:
-            barrier.wait()
-            step()
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(step,)) for step in steps]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def schedulers(session_request):
