@@ -371,7 +371,9 @@ def proposal_schedule(
     session.capacity = capacity
     session.presenters = names[:300]
     session.pd_hours = quarter_hours(slot.minutes)
-    session.track = proposal.session_format.name if proposal.session_format_id else ""
+    session_format = proposal.session_format
+    session.track = session_format.name if session_format else ""
+    session.track_es = session_format.name_es if session_format else ""
     session.save()
     moved = (proposal.room_id, proposal.slot_id) != (room.pk, slot.pk)
     proposal.room, proposal.slot, proposal.session = room, slot, session

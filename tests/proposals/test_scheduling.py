@@ -63,6 +63,7 @@ def test_scheduling_makes_a_program_session_with_the_presenters(client, coordina
         "Phonics that sticks",
         "Room 201",
     )
+    assert (session.track, session.track_es) == ("Breakout", "Taller")
     assert (session.starts_at, session.capacity, session.pd_hours) == (
         slot.starts_at,
         30,
