@@ -235,6 +235,7 @@ def main() -> None:
         with transaction.atomic():
             event_approve(event=event)  # matches on commit (the task runs in-process)
     published = time.perf_counter() - started
+    say(f"published and matched {args.listings} listings: {published:.2f} s")
     # The next morning's sweep: daily and weekly e-mails (a Monday, so both are due).
     local = timezone.localtime()
     monday = local + datetime.timedelta(days=7 - local.weekday())

@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Max, Q
 from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from django.utils import timezone
@@ -363,17 +363,22 @@ def _enqueue_period(frequency: str, window: str, *, event_id: int | None = None)
         model=get_user_model(),
         rows=[(user_id, user_id, window) for user_id in new],
     )
-    # The e-mail just written for the match's educator (the outbox key, in its unique
-    # index's order; written after `before`, under the lock): one index probe a match.
-    this_period = Notification.objects.filter(
-        recipient_id=OuterRef("user_id"),
-        kind=ALERT_KIND,
-        content_type=ContentType.objects.get_for_model(get_user_model()),
-        object_id=OuterRef("user_id"),
-        window=window,
-        pk__gt=before,
-    ).order_by()
-    waiting.filter(Exists(this_period)).update(notification=Subquery(this_period.values("pk")))
+    # Attach the waiting matches to the e-mails just written (after `before`, under the
+    # lock), as a join on the outbox key: the planner drives it from the few new e-mails
+    # into the matches' partial index, however stale its row estimates are.
+    sql = (
+        "UPDATE follows_alertmatch SET notification_id = n.id "
+        'FROM notifications_notification n WHERE n.id > %s AND n.kind = %s AND n."window" = %s '
+        "AND n.content_type_id = %s AND n.recipient_id = follows_alertmatch.user_id "
+        "AND follows_alertmatch.notification_id IS NULL AND follows_alertmatch.frequency = %s"
+    )
+    params = [before, ALERT_KIND, window, ContentType.objects.get_for_model(get_user_model()).pk]
+    params.append(frequency)
+    if event_id is not None:
+        sql += " AND follows_alertmatch.event_id = %s"
+        params.append(event_id)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
     return len(new)
 
 
