@@ -10,6 +10,7 @@ and is sent once by the workers after commit. The cohort e-mail a facilitator wr
 is sent directly, after commit, over one connection.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from trec.attendance import check_attendance_start
 from trec.mail import absolute_url, build_message, send_messages
 from trec.transcripts import services as transcripts
 
@@ -247,11 +249,13 @@ def cohort_email(*, community: Community, subject: str, body: str, sender) -> in
 
 @transaction.atomic
 def meeting_attendance_mark(
-    *, community: Community, allowed, shown, checked, marked_by
+    *, community: Community, allowed, shown, checked, marked_by, override: bool = False
 ) -> tuple[int, int]:
     """Record the attendance grid: `allowed` are the (membership id, meeting id) cells
     the grid may set, `shown` those on the submitted page, `checked` the ticked ones.
-    Only shown cells change, so someone else's save meanwhile is kept. The transcript
+    Only shown cells change, so someone else's save meanwhile is kept. Meetings that
+    have not started take no attendance unless a coordinator overrides
+    (trec.attendance). The transcript
     ledger follows in the same transaction. Returns (added, removed)."""
     shown = set(shown) & set(allowed)
     checked = set(checked) & shown
@@ -266,6 +270,12 @@ def meeting_attendance_mark(
         MeetingAttendance(membership_id=m, meeting_id=meeting, marked_by=marked_by)
         for m, meeting in sorted(checked - existing.keys())
     ]
+    check_attendance_start(
+        targets=Meeting.objects.all(),
+        marks=Counter(row.meeting_id for row in to_add),
+        user=marked_by,
+        override=override,
+    )
     if to_remove:
         MeetingAttendance.objects.filter(pk__in=to_remove).delete()
     MeetingAttendance.objects.bulk_create(to_add, ignore_conflicts=True)

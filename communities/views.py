@@ -11,7 +11,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -213,18 +213,23 @@ def attendance(request, community):
     roster = selectors.build_roster(community)
     if request.method == "POST":
         allowed = {(row.membership.pk, m.pk) for row in roster.accepted for m in roster.meetings}
-        added, removed = services.meeting_attendance_mark(
-            community=community,
-            allowed=allowed,
-            shown=_pairs(request.POST.getlist("shown")),
-            checked=_pairs(request.POST.getlist("attended")),
-            marked_by=request.user,
-        )
-        messages.success(
-            request,
-            _("Attendance saved: %(added)d marked present, %(removed)d unmarked.")
-            % {"added": added, "removed": removed},
-        )
+        try:
+            added, removed = services.meeting_attendance_mark(
+                community=community,
+                allowed=allowed,
+                shown=_pairs(request.POST.getlist("shown")),
+                checked=_pairs(request.POST.getlist("attended")),
+                marked_by=request.user,
+                override=request.POST.get("override") == "1",
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)d marked present, %(removed)d unmarked.")
+                % {"added": added, "removed": removed},
+            )
         return redirect("communities:attendance", slug=community.slug)
     return render(
         request,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.admin import helpers
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -171,7 +171,9 @@ def _pairs(values) -> set[tuple[int, int]]:
     return pairs
 
 
-def save_attendance(*, roster: Roster, shown, checked, marked_by) -> tuple[int, int]:
+def save_attendance(
+    *, roster: Roster, shown, checked, marked_by, override: bool = False
+) -> tuple[int, int]:
     """Parse the grid's "<registration>-<session>" cells and record them (services)."""
     allowed = {(row.registration.pk, s.pk) for row in roster.confirmed for s in roster.sessions}
     return services.attendance_mark(
@@ -180,6 +182,7 @@ def save_attendance(*, roster: Roster, shown, checked, marked_by) -> tuple[int, 
         shown=_pairs(shown),
         checked=_pairs(checked),
         marked_by=marked_by,
+        override=override,
     )
 
 
@@ -201,17 +204,22 @@ def roster_view(model_admin, request, object_id):
     if request.method == "POST":
         if not can_mark:
             raise PermissionDenied
-        added, removed = save_attendance(
-            roster=roster,
-            shown=request.POST.getlist("shown"),
-            checked=request.POST.getlist("attended"),
-            marked_by=request.user,
-        )
-        messages.success(
-            request,
-            _("Attendance saved: %(added)d checked in, %(removed)d unmarked.")
-            % {"added": added, "removed": removed},
-        )
+        try:
+            added, removed = save_attendance(
+                roster=roster,
+                shown=request.POST.getlist("shown"),
+                checked=request.POST.getlist("attended"),
+                marked_by=request.user,
+                override=request.POST.get("override") == "1",
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)d checked in, %(removed)d unmarked.")
+                % {"added": added, "removed": removed},
+            )
         return HttpResponseRedirect(_admin_url("roster", event.pk))
     context = _context(
         model_admin,

@@ -210,7 +210,7 @@ def registration_check_in(*, registration: Registration, by, undo: bool = False)
 
 @transaction.atomic
 def session_attendance_mark(
-    *, session: EventSession, shown: list[int], attended: list[int], marked_by
+    *, session: EventSession, shown: list[int], attended: list[int], marked_by, override=False
 ) -> tuple[int, int]:
     """Mark who attended one session of a program from its attendance list: `shown` are
     the registration ids on the submitted page, `attended` the ticked ones. Only confirmed
@@ -232,4 +232,5 @@ def session_attendance_mark(
         shown={(pk, session.pk) for pk in shown},
         checked={(pk, session.pk) for pk in attended},
         marked_by=marked_by,
+        override=override,
     )

@@ -266,14 +266,22 @@ def session_attendance(request, event, session_id):
     if request.method == "POST":
         shown = [_int(value) for value in request.POST.getlist("shown")]
         attended = [_int(value) for value in request.POST.getlist("attended")]
-        added, removed = services.session_attendance_mark(
-            session=session, shown=shown, attended=attended, marked_by=request.user
-        )
-        messages.success(
-            request,
-            _("Attendance saved: %(added)s added, %(removed)s removed.")
-            % {"added": added, "removed": removed},
-        )
+        try:
+            added, removed = services.session_attendance_mark(
+                session=session,
+                shown=shown,
+                attended=attended,
+                marked_by=request.user,
+                override=request.POST.get("override") == "1",
+            )
+        except ValidationError as refused:
+            messages.error(request, refused.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Attendance saved: %(added)s added, %(removed)s removed.")
+                % {"added": added, "removed": removed},
+            )
         return redirect(request.get_full_path())
     query = request.GET.get("q", "").strip()[:100]
     return render(

@@ -4,6 +4,7 @@ transaction each. Seat counts are decided under a row lock on the event, so two
 educators racing for the last seat can never both get it."""
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,11 +15,12 @@ from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from trec.attendance import check_attendance_start
 from trec.mail import absolute_url, build_message, send_messages
 from trec.notifications import services as notifications
 
 from .follows import services as follows_services
-from .models import Attendance, Event, OutboundClick, Registration, SavedEvent
+from .models import Attendance, Event, EventSession, OutboundClick, Registration, SavedEvent
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
@@ -190,13 +192,16 @@ def waitlist_fill(*, event: Event) -> list[Registration]:
 
 
 @transaction.atomic
-def attendance_mark(*, event: Event, allowed, shown, checked, marked_by) -> tuple[int, int]:
+def attendance_mark(
+    *, event: Event, allowed, shown, checked, marked_by, override: bool = False
+) -> tuple[int, int]:
     """Check in (or un-check) registrants per session from a roster grid.
 
     `allowed` are the (registration id, session id) cells the roster may set; `shown`
     the cells that were on the submitted page; `checked` the ticked ones. Only shown
-    cells are touched, so rows someone else saved meanwhile are left alone. Returns
-    (added, removed).
+    cells are touched, so rows someone else saved meanwhile are left alone. Sessions
+    that have not started take no check-ins unless a coordinator overrides
+    (trec.attendance). Returns (added, removed).
     """
     shown = set(shown) & set(allowed)
     checked = set(checked) & shown
@@ -211,6 +216,12 @@ def attendance_mark(*, event: Event, allowed, shown, checked, marked_by) -> tupl
         Attendance(registration_id=r, session_id=s, marked_by=marked_by)
         for r, s in sorted(checked - existing.keys())
     ]
+    check_attendance_start(
+        targets=EventSession.objects.all(),
+        marks=Counter(row.session_id for row in to_add),
+        user=marked_by,
+        override=override,
+    )
     if to_remove:
         Attendance.objects.filter(pk__in=to_remove).delete()
     # A concurrent check-in of the same person is absorbed by the unique constraint.

@@ -3,10 +3,11 @@ and the transcript follows."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from communities.models import MeetingAttendance, Membership
-from tests.factories import CoordinatorFactory, EducatorFactory
+from tests.factories import CoordinatorFactory, EducatorFactory, in_days
 from trec.transcripts.models import Credit
 
 from .factories import CommunityFactory, MeetingFactory, MembershipFactory
@@ -63,4 +64,29 @@ def test_attendance_grid_query_count_is_fixed(client, django_assert_num_queries,
     client.force_login(coordinator)
     with django_assert_num_queries(10):
         response = client.get(reverse("communities:attendance", args=[community.slug]))
-    assert response.content.count(b'type="checkbox"') == 3 * size
+    assert response.content.count(b'name="attended"') == 3 * size
+
+
+def test_future_meetings_take_no_attendance_unless_a_coordinator_overrides(client):
+    facilitator = EducatorFactory()
+    community = CommunityFactory(facilitators=[facilitator])
+    meeting = MeetingFactory(community=community, title="Unit planning", starts_at=in_days(14))
+    member = MembershipFactory(community=community)
+    url = reverse("communities:attendance", args=[community.slug])
+    cell = f"{member.pk}-{meeting.pk}"
+    client.force_login(facilitator)
+    response = client.post(url, {"shown": [cell], "attended": [cell]}, follow=True)
+    assert "Unit planning has not started yet" in response.content.decode()
+    assert (
+        client.post(url, {"shown": [cell], "attended": [cell], "override": "1"}).status_code == 403
+    )
+    assert not MeetingAttendance.objects.exists()
+    assert not Credit.objects.filter(user=member.user).exists()
+
+    coordinator = CoordinatorFactory()
+    client.force_login(coordinator)
+    response = client.post(url, {"shown": [cell], "attended": [cell], "override": "1"}, follow=True)
+    assert "1 marked present" in response.content.decode()
+    assert Credit.objects.filter(user=member.user).exists()
+    entry = LogEntry.objects.get()
+    assert (entry.user, entry.get_edited_object()) == (coordinator, meeting)

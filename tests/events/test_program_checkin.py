@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from events.services import registration_create
 from tests import factories
 from tests.factories import in_days
 from trec.mail import absolute_url
+from trec.transcripts.models import Credit
 
 pytestmark = pytest.mark.django_db
 
@@ -276,6 +278,8 @@ def test_session_attendance_lists_choosers_first_and_saves_ticks(client, summit,
         "events:session_attendance", kwargs={"slug": summit.slug, "session_id": session.pk}
     )
 
+    session.starts_at = in_days(-1, hour=9)  # attendance is marked from the start
+    session.save(update_fields=["starts_at"])
     page = soup(client.get(url))
     rows = page.select(".checkin-row")
     assert [row.label.get_text(" ", strip=True).split(" ")[0] for row in rows] == ["Zoe", "Aaron"]
@@ -313,3 +317,68 @@ def test_session_attendance_query_count_is_fixed(
     with django_assert_num_queries(7):
         response = client.get(url)
     assert len(soup(response).select(".checkin-row")) == people
+
+
+# --- Attendance only from the session's start -----------------------------------------------
+
+
+def attendance_url(event):
+    session = event.sessions.get()
+    return reverse(
+        "events:session_attendance", kwargs={"slug": event.slug, "session_id": session.pk}
+    )
+
+
+def test_attendance_for_a_session_that_has_not_started_is_refused_and_credits_no_hours(
+    client, summit, staff
+):
+    person = register(summit, first_name="Ana")
+    client.force_login(staff)
+    page = soup(client.get(attendance_url(summit)))
+    assert page.find("input", {"name": "override"}) is None  # provider staff cannot override
+
+    response = client.post(
+        attendance_url(summit),
+        {"shown": [person.pk], "attended": [person.pk], "override": "1"},
+        follow=True,
+    )
+    assert response.status_code == 403
+    response = client.post(
+        attendance_url(summit), {"shown": [person.pk], "attended": [person.pk]}, follow=True
+    )
+    message = soup(response).select_one(".messages, [role=alert], .messagelist")
+    assert "Keynote has not started yet" in response.content.decode()
+    assert "Nothing was saved." in response.content.decode()
+    assert message is not None
+    assert not Attendance.objects.exists()
+    assert not Credit.objects.filter(user=person.user).exists()
+    assert not LogEntry.objects.exists()
+
+
+def test_a_coordinator_may_override_and_the_override_is_logged(client, summit):
+    person = register(summit, first_name="Ana")
+    coordinator = factories.CoordinatorFactory()
+    client.force_login(coordinator)
+    page = soup(client.get(attendance_url(summit)))
+    assert page.find("input", {"name": "override", "type": "checkbox"}) is not None
+
+    response = client.post(
+        attendance_url(summit),
+        {"shown": [person.pk], "attended": [person.pk], "override": "1"},
+        follow=True,
+    )
+    assert "Attendance saved: 1 added, 0 removed." in response.content.decode()
+    assert list(Attendance.objects.values_list("registration_id", "marked_by_id")) == [
+        (person.pk, coordinator.pk)
+    ]
+    assert Credit.objects.filter(user=person.user).exists()
+    entry = LogEntry.objects.get()
+    session = summit.sessions.get()
+    assert (entry.user, entry.object_id, entry.get_edited_object()) == (
+        coordinator,
+        str(session.pk),
+        session,
+    )
+    assert entry.change_message == (
+        "Attendance marked before the start (coordinator override), people marked: 1."
+    )

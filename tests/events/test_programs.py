@@ -383,6 +383,11 @@ def test_transcript_hours_come_only_from_attended_sessions(summit, coordinator):
     program_services.registration_check_in(registration=registration, by=coordinator)
     assert not Credit.objects.exists()  # arriving earns nothing by itself
 
+    # The day has come: attendance is marked from each session's start.
+    for session in (keynote, workshop, skipped):
+        session.starts_at -= datetime.timedelta(days=30)
+        session.ends_at -= datetime.timedelta(days=30)
+        session.save(update_fields=["starts_at", "ends_at"])
     for session in (keynote, workshop):
         program_services.session_attendance_mark(
             session=session,

@@ -13,6 +13,7 @@ from tests import factories
 from tests.events.test_admin_scoping import soup
 from tests.factories import in_days
 from trec.accounts.models import GradeBand, User
+from trec.transcripts.models import Credit
 
 Status = Registration.Status
 
@@ -122,8 +123,17 @@ def test_roster_groups_registrants_by_status(client, staff, program):
     )
 
 
+def start_sessions(event) -> None:
+    """Move the event's sessions into the past: attendance is marked from their start."""
+    for weeks_ago, session in zip((2, 1), event.sessions.order_by("starts_at"), strict=False):
+        session.starts_at = in_days(-7 * weeks_ago)
+        session.ends_at = in_days(-7 * weeks_ago, hour=18)
+        session.save(update_fields=["starts_at", "ends_at"])
+
+
 @pytest.mark.django_db
 def test_check_in_per_session_records_attendance(client, staff, program):
+    start_sessions(program)
     client.force_login(staff)
     first, second = program.sessions.order_by("starts_at")
     ana, ben = program.regs["ana"], program.regs["ben"]
@@ -157,6 +167,18 @@ def test_check_in_per_session_records_attendance(client, staff, program):
         (ben.pk, first.pk),
         (ben.pk, second.pk),
     }
+
+
+@pytest.mark.django_db
+def test_check_in_for_a_session_weeks_ahead_is_refused_and_credits_no_hours(client, staff, program):
+    client.force_login(staff)
+    first = program.sessions.order_by("starts_at").first()
+    cell = f"{program.regs['ana'].pk}-{first.pk}"
+    response = client.post(roster_url(program), {"shown": [cell], "attended": [cell]}, follow=True)
+    message = soup(response).select_one(".messagelist .error").get_text()
+    assert "has not started yet" in message and "Nothing was saved." in message
+    assert not Attendance.objects.exists()
+    assert not Credit.objects.exists()
 
 
 @pytest.mark.django_db
