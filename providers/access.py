@@ -38,7 +38,8 @@ class ProviderScopedAdmin(admin.ModelAdmin):
         return queryset.filter(**{f"{self.provider_path}__in": ids})
 
     def _ensure_visible(self, request, object_id) -> None:
-        if object_id and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+        # get_object() answers None for an id that is not one ("²", "2026-01-01").
+        if object_id and self.get_object(request, unquote(object_id)) is None:
             raise Http404("No such object")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -2,8 +2,8 @@
 
 Every GET route the resolver knows (the table of tests/test_permissions.py, so a new
 route is walked the moment it has its expectation) is requested with hostile values:
-a NUL byte, a 31-digit number, the years 9999 and 0001, 5,000 digits (Python parses
-no more than 4,300), a superscript two (a digit to str.isdigit(), not to int()) and
+a NUL byte, a 31-digit number, the years 9999 and 0001, 5,000 Arabic-Indic digits
+(Python parses no more than 4,300), a superscript two (a digit to str.isdigit(), not to int()) and
 right-to-left marks, each sent with repeated and array-style keys. Values go into every
 path token of the route and into every query parameter the page offers (its GET forms
 and links) plus the common ones, as an anonymous visitor and signed in. The answer may
@@ -30,7 +30,7 @@ HOSTILE = [
     str(10**30),
     "9999-12-31",
     "0001-01-01",
-    "9" * 5000,
+    "\u0669" * 5000,  # ٩, an Arabic-Indic nine: int() reads it, up to 4,300 of them
     "\u00b2",
     "\u202e\u200f\u0645\u0631\u062d\u0628\u0627\u200e",
 ]
@@ -192,6 +192,28 @@ def test_a_nul_byte_is_a_clear_400(client, path):
     assert response.status_code == 400
     page = BeautifulSoup(response.content, "html.parser")
     assert page.h1.get_text(strip=True) == "We could not understand that request"
+
+
+@pytest.mark.django_db
+def test_a_huge_number_in_the_query_string_is_a_400(client, coordinator):
+    """The back office's date drill-down turns the year into a C integer: OverflowError."""
+    client.force_login(coordinator)
+    response = client.get("/admin/transcripts/credit/", {"earned_on__year": str(10**30)})
+    assert response.status_code == 400
+    assert client.get("/admin/transcripts/credit/", {"earned_on__year": "2026"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_id_that_is_no_number_is_a_404_in_the_back_office(client, coordinator):
+    client.force_login(coordinator)
+    for token in ["\u00b2", "2026-01-01", "\u202eabc"]:
+        assert client.get(f"/admin/events/event/{token}/change/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_tab_in_a_search_is_fine_a_line_break_is_not(client):
+    assert client.get("/events/", {"q": "reading\tgroups"}).status_code == 200
+    assert client.get("/events/", {"q": "reading\r\nSet-Cookie: x"}).status_code == 400
 
 
 @pytest.mark.django_db
