@@ -251,9 +251,8 @@ def main() -> None:
         )
         emails, educators = c.fetchone()
         c.execute(
-            "SELECT count(*) FROM (SELECT recipient_id, split_part(\"window\", ':', 1) AS period "
-            "FROM notifications_notification WHERE kind = 'saved_search_alert' "
-            "GROUP BY 1, 2 HAVING count(*) > 1) AS twice"
+            'SELECT count(*) FROM (SELECT recipient_id, "window" FROM notifications_notification '
+            "WHERE kind = 'saved_search_alert' GROUP BY 1, 2 HAVING count(*) > 1) AS twice"
         )
         (twice,) = c.fetchone()
     matches = AlertMatch.objects.filter(event__in=listings).count()
