@@ -16,7 +16,24 @@ search_path. SQLite skips this migration (events.search folds accents there).
 
 from django.db import migrations
 
-from events.search import REFRESH_SQL
+# As events.search built the vectors when this migration was written (copied, so a
+# later change there cannot break this step on a fresh database).
+_TOPIC_NAMES = """coalesce((
+    SELECT string_agg(t.{column}, ' ') FROM events_event_topics et
+    JOIN events_topic t ON t.id = et.topic_id WHERE et.event_id = e.id), '')"""
+REFRESH_SQL = f"""
+UPDATE events_event AS e SET search_vector =
+    setweight(to_tsvector('english', public.trec_unaccent(e.title)), 'A')
+ || setweight(to_tsvector('spanish', public.trec_unaccent(e.title_es)), 'A')
+ || setweight(to_tsvector('english', public.trec_unaccent(e.summary)), 'B')
+ || setweight(to_tsvector('spanish', public.trec_unaccent(e.summary_es)), 'B')
+ || setweight(to_tsvector('english', public.trec_unaccent({_TOPIC_NAMES.format(column="name")})), 'B')
+ || setweight(to_tsvector('spanish', public.trec_unaccent({_TOPIC_NAMES.format(column="name_es")})), 'B')
+ || setweight(to_tsvector('english', public.trec_unaccent(e.description || ' ' || p.name)), 'C')
+ || setweight(to_tsvector('spanish', public.trec_unaccent(e.description_es)), 'C')
+FROM providers_provider AS p
+WHERE p.id = e.provider_id
+"""  # noqa: E501, S608 - constants only
 
 FORWARD = [
     "CREATE EXTENSION IF NOT EXISTS unaccent SCHEMA public",
