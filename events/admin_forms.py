@@ -12,7 +12,7 @@ from trec.forms import DateTimeField
 
 from .models import Event, EventSession, Registration
 from .resources import unique_slug
-from .services import check_open_for_registration
+from .services import check_capacity, check_open_for_registration
 
 
 def https_urls(db_field, **kwargs):
@@ -72,6 +72,12 @@ class EventAdminForm(forms.ModelForm):
             # Filled in from the title by the page's script; without it, made on save.
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Leave blank to make one from the title.")
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data.get("capacity")
+        if "capacity" in self.changed_data:
+            check_capacity(event=self.instance, capacity=capacity)
+        return capacity
 
     def clean(self):
         cleaned = super().clean()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from trec.attendance import check_attendance_start
 from trec.mail import absolute_url, build_message, send_messages
@@ -95,6 +96,26 @@ def _promote_waiting(event: Event) -> list[Registration]:
         )
         promoted.append(head)
     return promoted
+
+
+@transaction.atomic
+def check_capacity(*, event: Event, capacity: int | None) -> None:
+    """Capacity can never drop below the people already confirmed. Counted under the
+    event's row lock, held to the end of the caller's transaction (the admin's save),
+    so nobody is confirmed between the check and the save."""
+    if capacity is None or event.pk is None:
+        return
+    confirmed = _confirmed_count(_lock_event(event.pk))
+    if capacity < confirmed:
+        raise ValidationError(
+            ngettext(
+                "%(count)d person is confirmed: capacity must be at least %(count)d.",
+                "%(count)d people are confirmed: capacity must be at least %(count)d.",
+                confirmed,
+            )
+            % {"count": confirmed},
+            code="below_confirmed",
+        )
 
 
 def check_open_for_registration(event: Event) -> None:

@@ -305,6 +305,27 @@ def test_more_seats_promote_people_from_the_waiting_list(client, staff, provider
 
 
 @pytest.mark.django_db
+def test_capacity_cannot_drop_below_the_confirmed_count(client, staff, provider):
+    event = factories.EventFactory(provider=provider, capacity=10, title="Read-Aloud Lab")
+    for _ in range(8):
+        factories.RegistrationFactory(event=event)
+    factories.RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    client.force_login(staff)
+
+    response = save_change_form(client, event, capacity="3", title="Read-Aloud Lab II")
+    page = soup(response)
+    assert "8 people are confirmed: capacity must be at least 8." in page.get_text()
+    assert page.find("input", {"name": "title"})["value"] == "Read-Aloud Lab II"  # kept
+    event.refresh_from_db()
+    assert (event.capacity, event.title) == (10, "Read-Aloud Lab")
+
+    response = save_change_form(client, event, capacity="8")
+    assert "capacity must be at least" not in response.content.decode()
+    event.refresh_from_db()
+    assert event.capacity == 8
+
+
+@pytest.mark.django_db
 def test_a_session_must_end_after_it_starts(client, staff, provider):
     event = factories.EventFactory(provider=provider)
     client.force_login(staff)
