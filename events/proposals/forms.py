@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from surveys.models import Question
 from trec.accounts.models import GradeBand
+from trec.formats import date_phrase
 from trec.i18n import localized
 from trec.validators import validate_image
 
@@ -237,4 +238,8 @@ class ScheduleForm(forms.Form):
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = call.slots.all()
+        self.fields["slot"].label_from_instance = lambda slot: "{} – {}".format(
+            date_phrase(slot.starts_at, "short_weekday_date_time"),
+            date_phrase(slot.ends_at, "time"),
+        )
         self.fields["room"].queryset = call.rooms.all()

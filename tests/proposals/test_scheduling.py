@@ -78,6 +78,18 @@ def test_scheduling_makes_a_program_session_with_the_presenters(client, coordina
     assert "Teaches first grade." in card.get_text()
 
 
+def test_the_form_names_slots_in_the_readers_language(client, coordinator):
+    call = CallFactory()
+    target = accepted(call)
+    client.force_login(coordinator)
+    url = reverse("proposals:schedule", args=[call.slug, target.pk])
+    options = page(client.get(url)).select("#id_slot option")
+    assert options[1].get_text().endswith("9:00 AM – 10:00 AM")
+    client.cookies["django_language"] = "es"
+    options = page(client.get(url, HTTP_ACCEPT_LANGUAGE="es")).select("#id_slot option")
+    assert "9:00 a. m." in options[1].get_text()
+
+
 def test_a_taken_room_is_refused_with_a_clear_message(client, coordinator):
     call = CallFactory()
     first, second = accepted(call, title="First"), accepted(call, title="Second")
