@@ -7,6 +7,7 @@ listing sends it to the coordinators for review, and a published listing stays p
 Every write that matters goes through events.services.
 """
 
+import logging
 from decimal import Decimal
 
 from django.contrib import admin, messages
@@ -22,7 +23,6 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportMixin
-from import_export.formats import base_formats
 
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
@@ -31,8 +31,11 @@ from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
 from . import admin_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
+from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
 from .models import Event, EventSession, ExpoBooth, Registration, Topic
 from .resources import EventResource
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(Topic)
@@ -479,7 +482,18 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     # --- Import -------------------------------------------------------------------------
 
     def get_import_formats(self):
-        return [f for f in (base_formats.CSV, base_formats.XLSX) if f().can_import()]
+        return [ForgivingCSV, ForgivingXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if not isinstance(e, ImportFileError):
+            logger.warning("event import file unreadable: %r", e)
+            e = ImportFileError(
+                _(
+                    "This file could not be read. Save it as CSV (UTF-8) or as an Excel "
+                    "workbook (.xlsx) and upload it again."
+                )
+            )
+        form.add_error("import_file", str(e))
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {"user": request.user}

@@ -418,6 +418,7 @@ def import_template_view(model_admin, request):
         provider_name = first.name if first else "Your provider's name"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="events-import-example.csv"'
+    response.write("\ufeff")  # a byte order mark: Excel then reads "K–5" as UTF-8
     writer = csv.writer(response)
     writer.writerows(example_rows(with_provider=provider_name))
     return response

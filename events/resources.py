@@ -9,6 +9,7 @@ The import runs in one transaction: a batch with any bad row saves nothing.
 """
 
 import datetime
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from providers.access import provider_ids_for
 from providers.models import Provider
@@ -24,6 +25,8 @@ from trec.accounts.models import GradeBand
 
 from .models import Event, EventSession, Topic
 from .services import event_saved
+
+logger = logging.getLogger(__name__)
 
 SEPARATOR = ";"
 
@@ -193,6 +196,24 @@ class LocalDateTimeWidget(widgets.Widget):
         return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
 
 
+class PlainError(results.Error):
+    """A failure no check foresaw (a database refusal, a bug), told in words people can
+    act on; the original goes to the log, never to the page."""
+
+    def __init__(self, error, row=None, number=None):
+        logger.error("event import row failed: %r", error, exc_info=error)
+        super().__init__(
+            ValueError(
+                _(
+                    "This row could not be saved. Check each of its cells against the "
+                    "example file, or ask a coordinator for help."
+                )
+            ),
+            row=row,
+            number=number,
+        )
+
+
 def _choice_field(name: str) -> fields.Field:
     model_field = Event._meta.get_field(name)
     return fields.Field(
@@ -266,6 +287,9 @@ class EventResource(resources.ModelResource):
 
     # --- Rows -------------------------------------------------------------------
 
+    def get_error_result_class(self):
+        return PlainError
+
     def after_init_instance(self, instance, new, row, **kwargs):
         instance.status = Event.Status.SUBMITTED
         instance.created_by = self.user if self.user and self.user.is_authenticated else None
@@ -274,6 +298,14 @@ class EventResource(resources.ModelResource):
             setattr(instance, column, "")
         if self.default_provider is not None:
             instance.provider = self.default_provider
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        try:
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+        except (ArithmeticError, TypeError):  # the number widgets' Decimal() on "many"
+            raise ValueError(
+                _("“%(value)s” is not a number.") % {"value": row[field.column_name]}
+            ) from None
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}

@@ -382,3 +382,169 @@ def test_a_session_text_without_a_session_is_a_row_error(client, staff, provider
     )
     assert "Give the session's start and end too." in row_errors(response)
     assert Event.objects.count() == 0
+
+
+# --- Files as people really save them (issue 20, item 2) ----------------------------
+
+FORGIVING_HEADER = "title;summary;kind;format;language;registration_mode;grade_bands"
+
+
+def raw_file(content: bytes, name: str = "events.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def file_errors(response) -> str:
+    errors = soup(response).select_one(".errorlist")
+    assert errors is not None, "no error on the upload form"
+    return errors.get_text(" ", strip=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "encoding, delimiter",
+    [
+        ("utf-8", ";"),  # Excel in Spanish or French locales
+        ("utf-8-sig", ","),  # "CSV UTF-8" from Excel: a byte order mark first
+        ("cp1252", ";"),  # "CSV" from Excel on Windows
+        ("latin-1", "\t"),  # older tools, tab between cells
+    ],
+)
+def test_csv_in_any_common_encoding_and_delimiter_imports(
+    client, staff, provider, topics, encoding, delimiter
+):
+    lines = [
+        FORGIVING_HEADER,
+        "Niños y niñas: lectura en voz alta;Cuentos en familia.;event;in_person;es;hub;k-2",
+        "Café con docentes;Charlas breves.;webinar;virtual;bilingual;none;",
+    ]
+    content = "\r\n".join(line.replace(";", delimiter) for line in lines).encode(encoding)
+    client.force_login(staff)
+    response = confirm(client, dry_run(client, raw_file(content)))
+    assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
+    first = Event.objects.get(title="Niños y niñas: lectura en voz alta")
+    assert first.summary == "Cuentos en familia."
+    assert list(first.grade_bands.values_list("code", flat=True)) == ["k-2"]
+    assert Event.objects.get(title="Café con docentes").format == "virtual"
+
+
+@pytest.mark.django_db
+def test_windows_1252_punctuation_survives(client, staff, provider, topics):
+    content = (
+        "title,summary,kind,format,language,registration_mode\r\n"
+        "Restorative circles in K–5,“Talking pieces” that work…,event,in_person,en,hub\r\n"
+    ).encode("cp1252")
+    client.force_login(staff)
+    confirm(client, dry_run(client, raw_file(content)))
+    event = Event.objects.get()
+    assert (event.title, event.summary) == (
+        "Restorative circles in K–5",
+        "“Talking pieces” that work…",
+    )
+
+
+def xlsx_file(*rows) -> SimpleUploadedFile:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(
+        "events.xlsx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+XLSX_HEADER = ["Title", "Summary ", "description", "kind", "format", "language", "capacity"]
+
+
+@pytest.mark.django_db
+def test_xlsx_blank_optional_cells_import_as_blank(client, staff, provider, topics):
+    upload = xlsx_file(
+        XLSX_HEADER,
+        ["Math circles", "Puzzles.", None, "event", "virtual", "en", None],
+        [None, None, None, None, None, None, None],  # a blank line in the middle
+        ["Science night", "Experiments.", None, "event", "in_person", "en", 20],
+    )
+    client.force_login(staff)
+    response = confirm(client, dry_run(client, upload, fmt=XLSX_FORMAT))
+    assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
+    event = Event.objects.get(title="Math circles")
+    assert (event.description, event.capacity) == ("", None)
+    assert Event.objects.get(title="Science night").capacity == 20
+
+
+@pytest.mark.django_db
+def test_xlsx_blank_required_cells_list_every_error_and_save_nothing(
+    client, staff, provider, topics
+):
+    upload = xlsx_file(
+        XLSX_HEADER,
+        ["Math circles", "Puzzles.", None, "event", "virtual", "en", None],
+        [None, "No title here.", None, "event", "virtual", "en", None],
+        ["Science night", None, None, "party", "virtual", "en", "many"],
+    )
+    client.force_login(staff)
+    response = dry_run(client, upload, fmt=XLSX_FORMAT)
+    page = soup(response)
+    assert "Nothing was imported: 2 rows have errors" in row_errors(response)
+    rows = page.select(".import-row-errors > ul > li")
+    assert [row.strong.get_text(strip=True) for row in rows] == [
+        "Row 2 (line 3 of the file)",
+        "Row 3 (line 4 of the file)",
+    ]
+    assert [li.get_text(" ", strip=True) for li in rows[0].select("ul > li")] == [
+        "title : This field cannot be blank."
+    ]
+    assert [li.get_text(" ", strip=True) for li in rows[1].select("ul > li")] == [
+        "kind : “party” is not one of: event, webinar, program, on_demand.",
+        "capacity : “many” is not a number.",
+        "summary : This field cannot be blank.",
+    ]
+    assert "violates" not in response.content.decode()
+    assert page.find("form", action=reverse(PROCESS_URL)) is None
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "upload, fmt, message",
+    [
+        (
+            raw_file(b"PK\x03\x04 not really a workbook", "events.xlsx"),
+            XLSX_FORMAT,
+            "This is not an XLSX workbook. Save it from Excel as .xlsx, or choose CSV.",
+        ),
+        (
+            raw_file(b"\r\n \r\n"),
+            CSV_FORMAT,
+            "The file is empty: put the column names in its first row.",
+        ),
+        (
+            raw_file(b"title;summary\r\n;\r\n"),
+            CSV_FORMAT,
+            "The file names its columns but has no rows under them.",
+        ),
+        (
+            raw_file(b"title;summary\r\nA;B;stray cell\r\n"),
+            CSV_FORMAT,
+            "Row 1 has more cells than there are column names (“stray cell” has no column).",
+        ),
+    ],
+)
+def test_an_unreadable_file_is_explained_in_plain_words(
+    client, staff, topics, upload, fmt, message
+):
+    client.force_login(staff)
+    response = dry_run(client, upload, fmt=fmt)
+    assert file_errors(response) == message
+    assert "encountered" not in response.content.decode()
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_example_file_opens_in_excel_with_its_dashes(client, staff, topics):
+    client.force_login(staff)
+    example = client.get(reverse("admin:events_event_import_template"))
+    assert example.content.startswith("\ufeff".encode())
+    assert "Restorative circles in the K–5 classroom" in example.content.decode("utf-8-sig")
