@@ -11,6 +11,7 @@ import logging
 from decimal import Decimal
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -361,15 +362,9 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         if publish:
             # Publishing goes through the service: it stamps published_at and tells the provider.
             obj.status = form.initial.get("status") or Event.Status.DRAFT
+        obj._publish = publish  # after the sessions are saved (save_related)
         super().save_model(request, obj, form, change)
-        if publish:
-            services.event_approve(event=obj)
-            self.message_user(
-                request,
-                _("“%(title)s” is published; the provider has been e-mailed.")
-                % {"title": obj.title},
-            )
-        elif not coordinator:
+        if not coordinator:
             before = obj.status
             services.event_submit(event=obj)
             if obj.status == Event.Status.SUBMITTED and before != Event.Status.SUBMITTED:
@@ -383,6 +378,17 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         super().save_related(request, form, formsets, change)
         event = form.instance
         services.event_saved(event=event)
+        if getattr(event, "_publish", False):
+            try:
+                services.event_approve(event=event)
+            except ValidationError as refused:
+                self.message_user(request, refused.messages[0], messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("“%(title)s” is published; the provider has been e-mailed.")
+                    % {"title": event.title},
+                )
         if getattr(event, "_capacity_grew", False):
             promoted = services.waitlist_fill(event=event)
             if promoted:
@@ -402,11 +408,15 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     def approve_and_publish(self, request, queryset):
         published = skipped = 0
         for event in queryset.select_related("provider"):
-            if event.status in (Event.Status.DRAFT, Event.Status.SUBMITTED):
-                services.event_approve(event=event)
-                published += 1
-            else:
+            if event.status not in (Event.Status.DRAFT, Event.Status.SUBMITTED):
                 skipped += 1
+                continue
+            try:
+                services.event_approve(event=event)
+            except ValidationError as refused:
+                self.message_user(request, refused.messages[0], messages.ERROR)
+            else:
+                published += 1
         if published:
             self.message_user(
                 request,

@@ -332,9 +332,18 @@ def event_submit(*, event: Event) -> Event:
 
 @transaction.atomic
 def event_approve(*, event: Event) -> Event:
-    """A coordinator publishes a submitted listing; the provider is told."""
+    """A coordinator publishes a submitted listing; the provider is told. A listing whose
+    sessions have all ended is refused (it stays as it was)."""
     if event.status == Event.Status.PUBLISHED:
         return event
+    if event.is_past:
+        raise ValidationError(
+            _(
+                "“%(title)s” cannot be published: all its sessions have ended. Return it to "
+                "the provider to add upcoming dates."
+            )
+            % {"title": event.title}
+        )
     event.status = Event.Status.PUBLISHED
     event.review_comment = ""
     event.published_at = event.published_at or timezone.now()

@@ -242,6 +242,59 @@ def test_a_coordinator_publishing_through_the_form_emails_the_provider(
 
 
 @pytest.mark.django_db
+def test_submissions_whose_sessions_have_all_ended_cannot_be_published(
+    client, coordinator, provider, django_capture_on_commit_callbacks
+):
+    stale = factories.EventFactory(
+        provider=provider,
+        title="Fall Literacy Night",
+        status=Event.Status.SUBMITTED,
+        sessions=[(factories.in_days(-9), factories.in_days(-9, hour=18))],
+    )
+    current = factories.EventFactory(provider=provider, status=Event.Status.SUBMITTED)
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:events_event_changelist"),
+            {"action": "approve_and_publish", "_selected_action": [stale.pk, current.pk]},
+            follow=True,
+        )
+    refusal = (
+        "“Fall Literacy Night” cannot be published: all its sessions have ended. "
+        "Return it to the provider to add upcoming dates."
+    )
+    assert refusal in messages_on(response)
+    assert "Published 1 listing" in messages_on(response)
+    stale.refresh_from_db()
+    current.refresh_from_db()
+    assert stale.status == Event.Status.SUBMITTED
+    assert current.status == Event.Status.PUBLISHED
+    assert [m.subject for m in mail.outbox] == [f"Your listing is live: {current.title}"] * len(
+        mail.outbox
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(client, stale, status=Event.Status.PUBLISHED)
+    assert refusal in messages_on(response)
+    assert "is published" not in messages_on(response)
+    stale.refresh_from_db()
+    assert stale.status == Event.Status.SUBMITTED
+
+    # Moved to upcoming dates in the same save, it is published.
+    day = factories.in_days(5).date().isoformat()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(
+            client,
+            stale,
+            status=Event.Status.PUBLISHED,
+            **{"sessions-0-starts_at": f"{day}T16:00", "sessions-0-ends_at": f"{day}T18:00"},
+        )
+    assert "is published; the provider has been e-mailed" in messages_on(response)
+    stale.refresh_from_db()
+    assert stale.status == Event.Status.PUBLISHED
+
+
+@pytest.mark.django_db
 def test_cancelling_emails_every_active_registrant_once(
     client, staff, provider, django_capture_on_commit_callbacks
 ):
