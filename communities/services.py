@@ -272,6 +272,7 @@ def meeting_attendance_mark(
     ]
     check_attendance_start(
         targets=Meeting.objects.all(),
+        logged_on="community",
         marks=Counter(row.meeting_id for row in to_add),
         user=marked_by,
         override=override,

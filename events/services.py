@@ -239,6 +239,7 @@ def attendance_mark(
     ]
     check_attendance_start(
         targets=EventSession.objects.all(),
+        logged_on="event",
         marks=Counter(row.session_id for row in to_add),
         user=marked_by,
         override=override,

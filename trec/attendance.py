@@ -17,16 +17,18 @@ from trec.accounts.roles import is_coordinator
 
 
 def check_attendance_start(
-    *, targets: QuerySet, marks: Mapping[int, int], user, override: bool = False
+    *, targets: QuerySet, logged_on: str, marks: Mapping[int, int], user, override: bool = False
 ) -> None:
     """`marks` maps the id of each session or meeting (rows of `targets`, which have a
     `starts_at`) that would gain attendance to how many people. Refuses
     (ValidationError) those that have not started unless a coordinator overrides;
-    provider staff and facilitators cannot override (PermissionDenied). Call it inside
-    the marking transaction."""
+    provider staff and facilitators cannot override (PermissionDenied). An override is
+    logged in the History of each target's `logged_on` (its event or community, which
+    the back office shows). Call it inside the marking transaction."""
     early = list(
         targets.filter(pk__in=[pk for pk, count in marks.items() if count])
         .filter(starts_at__gt=timezone.now())
+        .select_related(logged_on)
         .order_by("starts_at")
     )
     if not early:
@@ -45,11 +47,11 @@ def check_attendance_start(
     for target in early:
         LogEntry.objects.log_actions(
             user_id=user.pk,
-            queryset=[target],
+            queryset=[getattr(target, logged_on)],
             action_flag=CHANGE,
             change_message=(
-                f"Attendance marked before the start (coordinator override), "
-                f"people marked: {marks[target.pk]}."
+                f"Attendance marked before the start of {target} (coordinator "
+                f"override), people marked: {marks[target.pk]}."
             ),
             single_object=True,
         )

@@ -89,4 +89,5 @@ def test_future_meetings_take_no_attendance_unless_a_coordinator_overrides(clien
     assert "1 marked present" in response.content.decode()
     assert Credit.objects.filter(user=member.user).exists()
     entry = LogEntry.objects.get()
-    assert (entry.user, entry.get_edited_object()) == (coordinator, meeting)
+    assert (entry.user, entry.get_edited_object()) == (coordinator, community)
+    assert "Unit planning" in entry.change_message

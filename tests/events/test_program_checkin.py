@@ -372,13 +372,11 @@ def test_a_coordinator_may_override_and_the_override_is_logged(client, summit):
         (person.pk, coordinator.pk)
     ]
     assert Credit.objects.filter(user=person.user).exists()
-    entry = LogEntry.objects.get()
+    entry = LogEntry.objects.get()  # in the event's History in the back office
     session = summit.sessions.get()
-    assert (entry.user, entry.object_id, entry.get_edited_object()) == (
-        coordinator,
-        str(session.pk),
-        session,
-    )
+    assert (entry.user, entry.get_edited_object()) == (coordinator, summit)
     assert entry.change_message == (
-        "Attendance marked before the start (coordinator override), people marked: 1."
+        f"Attendance marked before the start of {session} (coordinator override), people marked: 1."
     )
+    history = client.get(reverse("admin:events_event_history", args=[summit.pk]))
+    assert "(coordinator override), people marked: 1." in history.content.decode()
