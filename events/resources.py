@@ -1,6 +1,7 @@
 """Bulk import of events from CSV or XLSX (django-import-export).
 
-One row is one event with at most one dated session. Every text people read has a
+One row is one event with at most one dated session; a row naming the same provider
+and title as an earlier row adds another session to that event. Every text people read has a
 Spanish column beside it (title_es, summary_es, description_es, session_title_es,
 session_location_es); blank ones show the English. Every imported event is
 "submitted": coordinators review imported listings like any other. Provider staff
@@ -65,6 +66,8 @@ SESSION_TEXTS = {
     "session_location": "location",
     "session_location_es": "location_es",
 }
+
+SESSION_COLUMNS = ["session_start", "session_end", *SESSION_TEXTS]
 
 # Model fields the import never sets: left out of model validation.
 NOT_IMPORTED = [
@@ -284,6 +287,9 @@ class EventResource(resources.ModelResource):
                 Provider.objects.filter(pk__in=self.provider_ids).order_by("name").first()
             )
         self.created: list[Event] = []
+        self.first_rows: dict[tuple[str, str], int] = {}  # event key -> its first row
+        self.events_by_row: dict[int, Event] = {}  # first row -> the event it created
+        self.row_added_session = False
 
     # --- Rows -------------------------------------------------------------------
 
@@ -298,6 +304,17 @@ class EventResource(resources.ModelResource):
             setattr(instance, column, "")
         if self.default_provider is not None:
             instance.provider = self.default_provider
+        # A row repeating an earlier row's provider and title adds a session to its event.
+        key = event_key(row)
+        instance.first_row = self.first_rows.setdefault(key, kwargs["row_number"]) if key else None
+        instance.adds_session = instance.first_row not in (None, kwargs["row_number"])
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        if self.row_added_session:
+            result.import_type = results.RowResult.IMPORT_TYPE_SKIP  # no new event
+        self.row_added_session = False
+        return result
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         try:
@@ -308,6 +325,9 @@ class EventResource(resources.ModelResource):
             ) from None
 
     def import_instance(self, instance, row, **kwargs):
+        if instance.adds_session:
+            self.import_session(instance, row, **kwargs)
+            return
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
@@ -322,24 +342,7 @@ class EventResource(resources.ModelResource):
                     errors[name] = [str(error)]
         if instance.provider_id is None and "provider" not in errors:
             errors["provider"] = [_("Name the provider (its name or its slug).")]
-        start, end = instance.session_start, instance.session_end
-        if "session_start" not in errors and "session_end" not in errors:
-            if bool(start) != bool(end):
-                missing = "session_end" if start else "session_start"
-                errors[missing] = [_("Give both the start and the end of the session.")]
-            elif start and end <= start:
-                errors["session_end"] = [_("The session must end after it starts.")]
-        for column, field_name in SESSION_TEXTS.items():
-            value = str(getattr(instance, column) or "").strip()
-            setattr(instance, column, value)
-            limit = EventSession._meta.get_field(field_name).max_length
-            if value and not start:
-                errors[column] = [_("Give the session's start and end too.")]
-            elif len(value) > limit:
-                errors[column] = [
-                    _("At most %(limit)d characters (it has %(count)d).")
-                    % {"limit": limit, "count": len(value)}
-                ]
+        errors.update(session_errors(instance, errors))
         if (
             instance.registration_mode == Event.RegistrationMode.EXTERNAL
             and not instance.external_registration_url
@@ -354,27 +357,64 @@ class EventResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        errors = dict(import_validation_errors or {})
-        try:
-            instance.full_clean(exclude=[*errors, *NOT_IMPORTED], validate_unique=validate_unique)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
+    def import_session(self, instance, row, **kwargs):
+        """A repeated row: only its session columns are read (the event's other cells
+        come from its first row)."""
+        errors = {}
+        for column in SESSION_COLUMNS:
+            if column in row:
+                try:
+                    self.import_field(self.fields[column], instance, row, **kwargs)
+                except ValueError as error:
+                    errors[column] = [str(error)]
+        errors.update(session_errors(instance, errors))
+        if instance.first_row not in self.events_by_row:
+            errors.setdefault("title", []).append(
+                _("This row adds a session to the event in row %(number)d: fix that row first.")
+                % {"number": instance.first_row}
+            )
+        elif not errors and not instance.session_start:
+            errors["session_start"] = [
+                _(
+                    "The event in row %(number)d is named again: a repeated row adds a "
+                    "session, so give its start and end."
+                )
+                % {"number": instance.first_row}
+            ]
         if errors:
             raise ValidationError(errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if not instance.adds_session:
+            try:
+                instance.full_clean(
+                    exclude=[*errors, *NOT_IMPORTED], validate_unique=validate_unique
+                )
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if instance.adds_session:
+            create_session(self.events_by_row[instance.first_row], instance)
+            self.row_added_session = True
+            return
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def save_m2m(self, instance, row, **kwargs):
+        if not instance.adds_session:
+            super().save_m2m(instance, row, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         instance.slug = unique_slug(instance.title)
 
     def after_save_instance(self, instance, row, **kwargs):
         if instance.session_start:
-            EventSession.objects.create(
-                event=instance,
-                starts_at=instance.session_start,
-                ends_at=instance.session_end,
-                **{field: getattr(instance, column) for column, field in SESSION_TEXTS.items()},
-            )
+            create_session(instance, instance)
         self.created.append(instance)
+        self.events_by_row[instance.first_row] = instance
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
@@ -382,6 +422,47 @@ class EventResource(resources.ModelResource):
             return  # rolled back anyway
         for event in self.created:
             event_saved(event=event)
+
+
+def event_key(row) -> tuple[str, str] | None:
+    """Rows naming the same provider and title (any case) are one event."""
+    title = str(row.get("title") or "").strip().casefold()
+    return (str(row.get("provider") or "").strip().casefold(), title) if title else None
+
+
+def session_errors(instance, errors: dict) -> dict:
+    """The session columns' errors (cleaned values are on the instance); `errors` are
+    the row's errors so far."""
+    found = {}
+    start, end = instance.session_start, instance.session_end
+    if "session_start" not in errors and "session_end" not in errors:
+        if bool(start) != bool(end):
+            missing = "session_end" if start else "session_start"
+            found[missing] = [_("Give both the start and the end of the session.")]
+        elif start and end <= start:
+            found["session_end"] = [_("The session must end after it starts.")]
+    for column, field_name in SESSION_TEXTS.items():
+        value = str(getattr(instance, column) or "").strip()
+        setattr(instance, column, value)
+        limit = EventSession._meta.get_field(field_name).max_length
+        if value and not start:
+            found[column] = [_("Give the session's start and end too.")]
+        elif len(value) > limit:
+            found[column] = [
+                _("At most %(limit)d characters (it has %(count)d).")
+                % {"limit": limit, "count": len(value)}
+            ]
+    return found
+
+
+def create_session(event: Event, row_values) -> EventSession:
+    """`event`'s session from the session columns cleaned onto `row_values`."""
+    return EventSession.objects.create(
+        event=event,
+        starts_at=row_values.session_start,
+        ends_at=row_values.session_end,
+        **{field: getattr(row_values, column) for column, field in SESSION_TEXTS.items()},
+    )
 
 
 def unique_slug(title: str) -> str:

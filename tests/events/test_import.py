@@ -548,3 +548,77 @@ def test_the_example_file_opens_in_excel_with_its_dashes(client, staff, topics):
     example = client.get(reverse("admin:events_event_import_template"))
     assert example.content.startswith("\ufeff".encode())
     assert "Restorative circles in the K–5 classroom" in example.content.decode("utf-8-sig")
+
+
+SESSIONS_HEADER = (
+    "title;summary;kind;format;language;registration_mode;session_start;session_end;"
+    "session_title;session_title_es"
+)
+
+
+@pytest.mark.django_db
+def test_repeated_rows_add_sessions_to_one_event(client, staff, provider, topics):
+    upload = csv_file(
+        "Literacy series;Three evenings.;program;in_person;bilingual;hub;"
+        "2027-02-02 16:00;2027-02-02 18:00;Part 1;Parte 1",
+        "Math night;Games.;event;in_person;en;hub;2027-02-05 17:00;2027-02-05 19:00;;",
+        "literacy series;;;;;;2027-02-09 16:00;2027-02-09 18:00;Part 2;Parte 2",
+        "Literacy Series;;;;;;2027-02-16 16:00;2027-02-16 18:30;Part 3;Parte 3",
+        header=SESSIONS_HEADER,
+    )
+    client.force_login(staff)
+    response = confirm(client, dry_run(client, upload))
+    assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
+    series = Event.objects.get(title="Literacy series")
+    sessions = list(series.sessions.order_by("starts_at"))
+    assert [(s.title, s.title_es) for s in sessions] == [
+        ("Part 1", "Parte 1"),
+        ("Part 2", "Parte 2"),
+        ("Part 3", "Parte 3"),
+    ]
+    assert (series.starts_at, series.ends_at) == (sessions[0].starts_at, sessions[2].ends_at)
+    assert Event.objects.get(title="Math night").sessions.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_repeated_row_must_carry_a_valid_session(client, staff, provider, topics):
+    upload = csv_file(
+        "Literacy series;Three evenings.;program;in_person;en;hub;"
+        "2027-02-02 16:00;2027-02-02 18:00;;",
+        "Literacy series;;;;;;;;;",
+        "Literacy series;;;;;;31/02/2027;2027-02-09 18:00;;",
+        ";Untitled.;event;in_person;en;hub;;;;",
+        "Science night;Experiments.;party;in_person;en;hub;;;;",
+        "Science night;;;;;;2027-03-01 16:00;2027-03-01 18:00;;",
+        header=SESSIONS_HEADER,
+    )
+    client.force_login(staff)
+    response = dry_run(client, upload)
+    assert "Nothing was imported: 5 rows have errors" in row_errors(response)
+    rows = soup(response).select(".import-row-errors > ul > li")
+    assert [
+        (row.strong.get_text(strip=True), [li.get_text(" ", strip=True) for li in row.ul("li")])
+        for row in rows
+    ] == [
+        (
+            "Row 2 (line 3 of the file)",
+            [
+                "session_start : The event in row 1 is named again: a repeated row adds a "
+                "session, so give its start and end."
+            ],
+        ),
+        (
+            "Row 3 (line 4 of the file)",
+            ["session_start : “31/02/2027” is not a date and time like 2026-12-03 15:30."],
+        ),
+        ("Row 4 (line 5 of the file)", ["title : This field cannot be blank."]),
+        (
+            "Row 5 (line 6 of the file)",
+            ["kind : “party” is not one of: event, webinar, program, on_demand."],
+        ),
+        (
+            "Row 6 (line 7 of the file)",
+            ["title : This row adds a session to the event in row 5: fix that row first."],
+        ),
+    ]
+    assert Event.objects.count() == 0
