@@ -475,11 +475,13 @@ def unique_slug(title: str) -> str:
 
 
 def example_rows(*, with_provider: str | None) -> list[list[str]]:
-    """A header and two rows that import cleanly here (real topic and grade band names)."""
+    """A header and rows that import cleanly here (real topic and grade band names): two
+    events, the first with a second session on a repeated row."""
     topics = list(Topic.objects.values_list("name", flat=True)[:2]) or [""]
     bands = list(GradeBand.objects.values_list("code", flat=True)[:2])
     today = timezone.localdate()
     first = today + datetime.timedelta(days=30)
+    repeat = first + datetime.timedelta(days=7)
     second = today + datetime.timedelta(days=45)
     header = COLUMNS if with_provider is not None else COLUMNS[1:]
     rows = [
@@ -507,6 +509,17 @@ def example_rows(*, with_provider: str | None) -> list[list[str]]:
             f"{first:%Y-%m-%d} 19:00",
             "Circle practice",
             "Práctica de círculos",
+            "Community Room",
+            "Sala comunitaria",
+        ],
+        [
+            with_provider,
+            "Restorative circles in the K–5 classroom",
+            *[""] * 17,
+            f"{repeat:%Y-%m-%d} 16:00",
+            f"{repeat:%Y-%m-%d} 19:00",
+            "Circle practice, part 2",
+            "Práctica de círculos, parte 2",
             "Community Room",
             "Sala comunitaria",
         ],

@@ -262,6 +262,11 @@ def test_the_example_file_imports_cleanly(client, who, staff, coordinator, provi
     response = confirm(client, dry_run(client, upload))
     assert "Imported 2 events" in soup(response).select_one(".messagelist").get_text()
     assert Event.objects.filter(provider=provider).count() == 2
+    circles = Event.objects.get(title="Restorative circles in the K–5 classroom")
+    assert list(circles.sessions.order_by("starts_at").values_list("title_es", flat=True)) == [
+        "Práctica de círculos",
+        "Práctica de círculos, parte 2",
+    ]
 
 
 # --- The confirmation reads only the person's own upload (issue 15, item 8) ---------
