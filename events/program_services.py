@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from trec.attendance import check_arrival_day
 from trec.notifications.services import notification_enqueue
 
 from .models import Event, EventSession, Registration, SessionChoice
@@ -202,6 +203,7 @@ def registration_check_in(*, registration: Registration, by, undo: bool = False)
     else:
         if registration.checked_in_at is not None:
             return False
+        check_arrival_day(starts_at=registration.event.starts_at)
         registration.checked_in_at = timezone.now()
         registration.checked_in_by = by
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])

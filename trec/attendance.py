@@ -55,3 +55,14 @@ def check_attendance_start(
             ),
             single_object=True,
         )
+
+
+def check_arrival_day(*, starts_at) -> None:
+    """Arrival at a program's check-in desk is recorded from the day its first session
+    starts (people arrive before the opening), never days ahead. It earns no hours:
+    those come from session attendance (check_attendance_start)."""
+    if starts_at and timezone.localdate(starts_at) > timezone.localdate():
+        raise ValidationError(
+            _("Check-in opens on %(date)s, the day the program starts.")
+            % {"date": date_format(timezone.localtime(starts_at), "DATE_FORMAT")}
+        )

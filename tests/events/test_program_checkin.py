@@ -9,11 +9,12 @@ from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from events import program_services
 from events.checkin import checkin_path, checkin_token, qr_png
 from events.models import Attendance, Event, Registration
-from events.services import registration_create
+from events.services import event_saved, registration_create
 from tests import factories
 from tests.factories import in_days
 from trec.mail import absolute_url
@@ -41,7 +42,7 @@ def summit(provider):
     event = factories.ProgramFactory(
         provider=provider, title="TREC Educator Summit", slug="trec-educator-summit"
     )
-    start = in_days(7, hour=9)
+    start = timezone.now()  # the desk is open: the program starts today
     factories.ProgramSessionFactory(
         event=event, title="Keynote", starts_at=start, ends_at=start + datetime.timedelta(hours=1)
     )
@@ -329,9 +330,25 @@ def attendance_url(event):
     )
 
 
+def start_next_week(event) -> None:
+    event.sessions.update(starts_at=in_days(7, hour=9), ends_at=in_days(7, hour=10))
+    event_saved(event=event)
+
+
+def test_arrival_is_checked_in_from_the_day_the_program_starts(client, summit, staff):
+    start_next_week(summit)
+    person = register(summit, first_name="Rosa", last_name="Diaz")
+    client.force_login(staff)
+    response = client.post(checkin_path(person), follow=True)
+    assert "Check-in opens on" in soup(response).get_text()
+    person.refresh_from_db()
+    assert person.checked_in_at is None
+
+
 def test_attendance_for_a_session_that_has_not_started_is_refused_and_credits_no_hours(
     client, summit, staff
 ):
+    start_next_week(summit)
     person = register(summit, first_name="Ana")
     client.force_login(staff)
     page = soup(client.get(attendance_url(summit)))
@@ -356,6 +373,7 @@ def test_attendance_for_a_session_that_has_not_started_is_refused_and_credits_no
 
 
 def test_a_coordinator_may_override_and_the_override_is_logged(client, summit):
+    start_next_week(summit)
     person = register(summit, first_name="Ana")
     coordinator = factories.CoordinatorFactory()
     client.force_login(coordinator)

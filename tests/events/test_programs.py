@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from events import program_services
 from events.models import Event, Registration, SessionChoice
-from events.services import registration_cancel, registration_create
+from events.services import event_saved, registration_cancel, registration_create
 from tests import factories
 from tests.factories import in_days
 from trec.notifications.models import Notification
@@ -380,14 +380,15 @@ def test_transcript_hours_come_only_from_attended_sessions(summit, coordinator):
     registration = registered(summit)
     for session in (keynote, workshop, skipped):
         program_services.session_choose(registration=registration, session=session)
-    program_services.registration_check_in(registration=registration, by=coordinator)
-    assert not Credit.objects.exists()  # arriving earns nothing by itself
-
-    # The day has come: attendance is marked from each session's start.
+    # The day has come: arrival and attendance are marked from the start.
     for session in (keynote, workshop, skipped):
         session.starts_at -= datetime.timedelta(days=30)
         session.ends_at -= datetime.timedelta(days=30)
         session.save(update_fields=["starts_at", "ends_at"])
+    event_saved(event=summit)
+    program_services.registration_check_in(registration=registration, by=coordinator)
+    assert not Credit.objects.exists()  # arriving earns nothing by itself
+
     for session in (keynote, workshop):
         program_services.session_attendance_mark(
             session=session,
