@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trec.attendance import check_attendance_start
-from trec.mail import absolute_url, build_message, send_messages
+from trec.notifications.models import StaffMessage
+from trec.notifications.services import notifications_enqueue_many, staff_message_send
 from trec.transcripts import services as transcripts
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
@@ -200,8 +201,6 @@ def memberships_decide(
 
 def _queue_decision_emails(community: Community, memberships: list[Membership]) -> None:
     """One outbox message per changed decision, handed to the workers on commit."""
-    from trec.notifications.services import notifications_enqueue_many
-
     from .notifications import MembershipDecision, decision_window
 
     notifications_enqueue_many(
@@ -222,26 +221,19 @@ def meeting_schedule(*, community: Community, form) -> Meeting:
     return meeting
 
 
-def cohort_email(*, community: Community, subject: str, body: str, sender) -> int:
-    """A facilitator or coordinator e-mails every accepted member. Returns how many."""
+def cohort_email(*, community: Community, subject: str, body: str, sender) -> StaffMessage:
+    """A facilitator or coordinator writes to every accepted member (replies to the
+    sender); the message joins the community's log."""
     members = community.memberships.filter(status=Status.ACCEPTED, user__is_active=True)
-    context = {
-        "community": community,
-        "body": body,
-        "sender": sender,
-        "community_url": absolute_url(community.get_absolute_url()),
-    }
-    messages = [
-        build_message(
-            to=membership.user.email,
-            subject=subject,
-            template="communities/email/cohort_message",
-            context=context | {"user": membership.user},
-        )
-        for membership in members.select_related("user")
-    ]
-    transaction.on_commit(lambda: send_messages(messages))
-    return len(messages)
+    return staff_message_send(
+        about=community,
+        sender=sender,
+        subject=subject,
+        body=body,
+        audience=StaffMessage.Audience.ALL,
+        recipient_ids=list(members.values_list("user_id", flat=True)),
+        reply_to=sender.email,
+    )
 
 
 # --- Meetings and attendance ------------------------------------------------------------

@@ -293,12 +293,13 @@ def cohort_email(request, community):
     """Who: as the roster. E-mail every accepted member."""
     form = CohortEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent = services.cohort_email(
+        message = services.cohort_email(
             community=community,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             sender=request.user,
         )
+        sent = message.recipient_count
         messages.success(
             request,
             ngettext(

@@ -288,12 +288,13 @@ def roster_email_view(model_admin, request, object_id):
     recipients = Registration.objects.filter(event=event, status__in=services.ACTIVE).count()
     form = RegistrantsEmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        sent = services.registrants_email(
+        message = services.registrants_email(
             event=event,
             subject=form.cleaned_data["subject"],
             body=form.cleaned_data["body"],
             sender=request.user,
         )
+        sent = message.recipient_count
         messages.success(
             request,
             ngettext(

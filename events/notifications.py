@@ -1,5 +1,5 @@
-"""Program messages through the notifications outbox (autodiscovered by it): a seat
-opened in a session someone was waiting for."""
+"""Catalog messages through the notifications outbox (autodiscovered by it): a seat
+opened in a program session someone was waiting for; review steps on a listing."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from trec.mail import absolute_url
 from trec.notifications.kinds import stamp, when_phrase
 from trec.notifications.registry import NotificationKind, Outgoing, Skip, register
 
-from .models import SessionChoice
+from .models import Event, SessionChoice
 
 
 def promoted_window(choice: SessionChoice) -> str:
@@ -61,3 +61,86 @@ class SessionChoicePromoted(NotificationKind):
             "event": event.title,
         }
         return Outgoing(subject, context)
+
+
+# --- Listings: the provider and the coordinators hear about review steps ----------------
+
+
+class ListingKind(NotificationKind):
+    """A review step on a listing, to the provider's staff and contact (or the
+    coordinators); sent only while the listing is still where the step left it."""
+
+    subject_model = "events.Event"
+    preference = None  # work mail about one's own listing, not a newsletter
+    status = ""
+
+    def __init__(self):
+        self.template = self.template or f"events/email/{self.code}"
+        super().__init__()
+
+    def subject_queryset(self):
+        return Event.objects.select_related("provider")
+
+    def check(self, notification):
+        super().check(notification)
+        event = notification.subject_obj
+        if event.status != self.status:
+            raise Skip(f"The listing is {event.status} now.")
+
+    def subject_line(self, event) -> str:
+        raise NotImplementedError
+
+    def compose(self, notification):
+        event = notification.subject_obj
+        context = {
+            "user": notification.recipient,
+            "notification": notification,
+            "event": event,
+            "provider": event.provider,
+            "event_url": absolute_url(event.get_absolute_url()),
+            "change_url": absolute_url(reverse("admin:events_event_change", args=[event.pk])),
+        }
+        return Outgoing(self.subject_line(event), context)
+
+
+@register
+class ListingSubmitted(ListingKind):
+    code = "listing_submitted"
+    label = gettext_lazy("Listing awaits review")
+    status = Event.Status.SUBMITTED
+
+    def subject_line(self, event):
+        return _("To review: %(title)s from %(provider)s") % {
+            "title": event.title,
+            "provider": event.provider.name,
+        }
+
+
+@register
+class ListingApproved(ListingKind):
+    code = "listing_approved"
+    label = gettext_lazy("Listing published")
+    status = Event.Status.PUBLISHED
+
+    def subject_line(self, event):
+        return _("Your listing is live: %(title)s") % {"title": event.title}
+
+
+@register
+class ListingReturned(ListingKind):
+    code = "listing_returned"
+    label = gettext_lazy("Listing returned with a comment")
+    status = Event.Status.DRAFT
+
+    def subject_line(self, event):
+        return _("Changes requested: %(title)s") % {"title": event.title}
+
+
+@register
+class ListingCancelled(ListingKind):
+    code = "listing_cancelled"
+    label = gettext_lazy("Listing cancelled")
+    status = Event.Status.CANCELLED
+
+    def subject_line(self, event):
+        return _("Cancelled: %(title)s") % {"title": event.title}

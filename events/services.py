@@ -5,23 +5,23 @@ educators racing for the last seat can never both get it."""
 
 import logging
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Min
-from django.utils import timezone, translation
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trec.attendance import check_attendance_start
-from trec.mail import absolute_url, build_message, send_messages
 from trec.notifications import services as notifications
+from trec.notifications.kinds import stamp
+from trec.notifications.models import StaffMessage
 
 from .follows import services as follows_services
 from .models import Attendance, Event, EventSession, OutboundClick, Registration, SavedEvent
+from .notifications import ListingApproved, ListingCancelled, ListingReturned, ListingSubmitted
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
@@ -298,36 +298,34 @@ def event_saved(*, event: Event) -> None:
     notifications.event_changed_notify(event=event, before=before)
 
 
-def _email_provider(event: Event, *, subject: Callable[[], str], template: str) -> None:
-    """E-mail the provider's staff (each in their own language) and its contact address
-    (in the hub's default language). `subject` is called in each recipient's language."""
-    recipients = {
-        membership.user.email: membership.user
-        for membership in event.provider.memberships.select_related("user")
-        if membership.user.is_active
-    }
-    if event.provider.contact_email:
-        recipients.setdefault(event.provider.contact_email, None)
-    context = {
-        "event": event,
-        "event_url": absolute_url(event.get_absolute_url()),
-    }
-    messages = []
-    for email, user in sorted(recipients.items()):
-        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-        with translation.override(language):
-            messages.append(
-                build_message(to=email, subject=subject(), template=template, context=context)
-            )
-    transaction.on_commit(lambda: send_messages(messages))
+def _tell_provider(event: Event, *, kind: str) -> None:
+    """The provider's staff (each in their language) and its contact address (in the hub's
+    default language) hear about their listing through the outbox."""
+    window = stamp(event.updated_at)
+    told = set()
+    staff = event.provider.memberships.filter(user__is_active=True)
+    for user_id, email in staff.values_list("user_id", "user__email"):
+        notifications.notification_enqueue(
+            kind=kind, subject=event, recipient=user_id, window=window
+        )
+        told.add(email.lower())
+    contact = event.provider.contact_email
+    if contact and contact.lower() not in told:
+        notifications.notification_enqueue(kind=kind, subject=event, email=contact, window=window)
 
 
 @transaction.atomic
 def event_submit(*, event: Event) -> Event:
-    """A provider's save sends a draft or returned listing to coordinators for review."""
+    """A provider's save sends a draft or returned listing to coordinators for review;
+    the coordinators hear of it when it newly awaits them."""
     if event.status in (Event.Status.DRAFT, Event.Status.SUBMITTED):
+        newly = event.status == Event.Status.DRAFT
         event.status = Event.Status.SUBMITTED
         event.save(update_fields=["status", "updated_at"])
+        if newly:
+            notifications.coordinators_notify(
+                kind=ListingSubmitted.code, subject=event, window=stamp(event.updated_at)
+            )
     return event
 
 
@@ -351,54 +349,72 @@ def event_approve(*, event: Event) -> Event:
     event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
     # Educators whose saved searches and follows it matches hear about it (once).
     follows_services.listing_published(event=event)
-    _email_provider(
-        event,
-        subject=lambda: _("Your listing is live: %(title)s") % {"title": event.title},
-        template="events/email/listing_approved",
-    )
+    _tell_provider(event, kind=ListingApproved.code)
     return event
 
 
 @transaction.atomic
 def event_return(*, event: Event, comment: str) -> Event:
-    """A coordinator sends a listing back to its provider with a comment."""
+    """A coordinator sends a listing back to its provider with a comment. A published
+    listing leaves the catalog: everyone registered or waiting hears it is cancelled."""
     if not comment.strip():
         raise ValidationError(_("Say what the provider should change."))
+    event = _lock_event(event.pk)
+    was_published = event.status == Event.Status.PUBLISHED
     event.status = Event.Status.DRAFT
     event.review_comment = comment.strip()
     event.save(update_fields=["status", "review_comment", "updated_at"])
-    _email_provider(
-        event,
-        subject=lambda: _("Changes requested: %(title)s") % {"title": event.title},
-        template="events/email/listing_returned",
-    )
+    _tell_provider(event, kind=ListingReturned.code)
+    if was_published:
+        notifications.event_withdrawn_notify(event=event)
     return event
 
 
 @transaction.atomic
 def event_cancel(*, event: Event, reason: str = "") -> int:
-    """Cancel an event and e-mail everyone registered or waiting. Returns how many."""
+    """Cancel an event: everyone registered or waiting, and the provider, are told.
+    Returns how many registrants."""
     event = _lock_event(event.pk)
     if event.status == Event.Status.CANCELLED:
         return 0
     event.status = Event.Status.CANCELLED
     event.save(update_fields=["status", "updated_at"])
+    _tell_provider(event, kind=ListingCancelled.code)
     # Through the outbox: once per registrant, in their language, sent by the workers.
     return notifications.event_cancelled_notify(event=event, reason=reason)
 
 
-def registrants_email(*, event: Event, subject: str, body: str, sender) -> int:
-    """A provider or coordinator e-mails everyone registered or waiting for an event."""
-    registrations = event.registrations.filter(status__in=ACTIVE).select_related("user")
-    context = {"event": event, "body": body, "sender": sender}
-    return send_messages(
-        build_message(
-            to=registration.user.email,
-            subject=subject,
-            template="events/email/registrants_message",
-            context=context | {"user": registration.user},
-        )
-        for registration in registrations
+AUDIENCES = {
+    StaffMessage.Audience.CONFIRMED: Q(status=Registration.Status.CONFIRMED),
+    StaffMessage.Audience.WAITING: Q(
+        status__in=(Registration.Status.WAITLISTED, Registration.Status.PENDING)
+    ),
+    StaffMessage.Audience.ATTENDED: Q(
+        Exists(Attendance.objects.filter(registration=OuterRef("pk")))
+    ),
+    StaffMessage.Audience.ALL: Q(status__in=ACTIVE),
+}
+
+
+def registrants_for(*, event: Event, audience: str):
+    """The registrations a staff message to `audience` reaches (active accounts only)."""
+    return event.registrations.filter(AUDIENCES[audience], user__is_active=True)
+
+
+def registrants_email(
+    *, event: Event, subject: str, body: str, sender, audience: str = StaffMessage.Audience.ALL
+) -> StaffMessage:
+    """A provider or coordinator writes to the event's registrants (the chosen audience);
+    replies go to the provider's contact address, else to the sender."""
+    recipients = registrants_for(event=event, audience=audience).values_list("user_id", flat=True)
+    return notifications.staff_message_send(
+        about=event,
+        sender=sender,
+        subject=subject,
+        body=body,
+        audience=audience,
+        recipient_ids=list(recipients),
+        reply_to=event.provider.contact_email or sender.email,
     )
 
 

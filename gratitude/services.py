@@ -15,10 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from trec.mail import absolute_url, build_message, send_messages
+from trec.notifications.services import notification_enqueue
 
 from . import spam
 from .models import Post, Reaction, Wall
+from .notifications import RecipientThanked
 
 logger = logging.getLogger(__name__)
 
@@ -223,49 +224,14 @@ def heart_toggle(*, post: Post, user=None, visitor_key: str = "") -> HeartResult
 
 
 def _queue_recipient_notices(posts: Iterable[Post]) -> None:
-    from .tasks import notify_recipient
-
+    """The recipient of each newly approved post is told once, through the outbox (a
+    row written in this transaction, sent by the workers after it commits)."""
+    told = []
     for post in posts:
         if post.recipient_email and post.recipient_notified_at is None:
-            transaction.on_commit(lambda pk=post.pk: _enqueue(notify_recipient, pk))
-
-
-def _enqueue(task, post_id: int) -> None:
-    """Queue the task; when the broker is down, the moderation still succeeded — log it
-    (the post keeps recipient_notified_at empty, so it can be sent again later)."""
-    try:
-        task.delay(post_id)
-    except Exception:  # noqa: BLE001 - any broker failure must not break the page
-        logger.exception("could not queue the thank-you notice for gratitude post %s", post_id)
-
-
-def recipient_notify(*, post_id: int) -> bool:
-    """E-mail the recipient of an approved post that someone thanked them. Idempotent:
-    the row lock and recipient_notified_at make a retried or duplicated task harmless.
-    Returns whether a message was sent."""
-    with transaction.atomic():
-        post = (
-            Post.objects.select_for_update()
-            .select_related("wall")
-            .filter(pk=post_id, status=Post.Status.APPROVED, recipient_notified_at__isnull=True)
-            .exclude(recipient_email="")
-            .first()
-        )
-        if post is None:
-            return False
-        message = build_message(
-            to=post.recipient_email,
-            subject=_("Someone thanked you on the %(wall)s gratitude wall")
-            % {"wall": post.wall.title},
-            template="gratitude/email/thanked",
-            context={
-                "post": post,
-                "wall": post.wall,
-                "post_url": absolute_url(post.get_absolute_url()),
-                "wall_url": absolute_url(post.wall.get_absolute_url()),
-            },
-        )
-        send_messages([message])
-        post.recipient_notified_at = timezone.now()
-        post.save(update_fields=["recipient_notified_at"])
-    return True
+            notification_enqueue(
+                kind=RecipientThanked.code, subject=post, email=post.recipient_email
+            )
+            told.append(post.pk)
+    if told:
+        Post.objects.filter(pk__in=told).update(recipient_notified_at=timezone.now())

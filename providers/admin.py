@@ -206,7 +206,7 @@ class RequestUpdateInline(admin.TabularInline):
     model = RequestUpdate
     extra = 0
     can_delete = False
-    fields = ["created_at", "status", "note", "by", "emailed_at"]
+    fields = ["created_at", "status", "note", "by"]
     readonly_fields = fields
     verbose_name_plural = _("history")
 

@@ -277,7 +277,6 @@ def _seed_requests(ctx, rng, districts) -> None:
         SessionRequest.Status.DONE,
         SessionRequest.Status.DECLINED,
     ]
-    now = timezone.now()
     requests = []
     for n in range(count):
         offering = offerings[n % len(offerings)]
@@ -334,7 +333,6 @@ def _seed_requests(ctx, rng, districts) -> None:
                     request=session_request,
                     status=step,
                     note=session_request.decline_reason if step == "declined" else "",
-                    emailed_at=now,
                 )
             )
         if session_request.scheduled_start:

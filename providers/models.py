@@ -355,7 +355,6 @@ class RequestUpdate(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
-    emailed_at = models.DateTimeField(_("requester e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -2,12 +2,10 @@
 private event on its calendar), then marks it done, or declines with a reason.
 
 Every transition is one transaction that locks the request row (`select_for_update`),
-refuses a step that does not follow from the current status, logs a RequestUpdate and,
-once committed, e-mails the requester. Requesters have no account, so their e-mails
-cannot go through the notifications outbox (its recipient is a user); they are sent
-like the gratitude wall's notices: a Celery task by id, guarded by the update row's
-`emailed_at` under a row lock, so a retried or duplicated task sends once. Provider
-staff and coordinators, who do have accounts, hear of a new request through the outbox
+refuses a step that does not follow from the current status, logs a RequestUpdate and
+writes the requester's e-mail to the notifications outbox in the same transaction (to
+their bare address, in the language they used), sent by the workers once it commits.
+Provider staff and coordinators hear of a new request through the outbox as well
 (providers.notifications).
 """
 
@@ -16,22 +14,23 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from events.models import Event, EventSession
 from events.services import event_saved
 from trec.accounts.models import District
-from trec.accounts.roles import COORDINATORS_GROUP
-from trec.formats import date_phrase
-from trec.i18n import localized
-from trec.mail import absolute_url, build_message, send_messages
-from trec.notifications.services import notifications_enqueue_many
+from trec.notifications.models import Notification
+from trec.notifications.services import (
+    coordinator_ids,
+    notification_enqueue,
+    notifications_enqueue_many,
+    notifications_resend,
+)
 
 from .models import (
     Offering,
@@ -41,17 +40,11 @@ from .models import (
     RequestUpdate,
     SessionRequest,
 )
+from .notifications import NewSessionRequest, RequesterUpdate
 
 logger = logging.getLogger(__name__)
 
 Status = SessionRequest.Status
-
-REQUESTER_SUBJECTS = {
-    Status.NEW: gettext_lazy("We received your request: %(offering)s"),
-    Status.SCHEDULED: gettext_lazy("Scheduled: %(offering)s on %(date)s"),
-    Status.DONE: gettext_lazy("Thank you for hosting %(offering)s"),
-    Status.DECLINED: gettext_lazy("About your request: %(offering)s"),
-}
 
 
 class FormAlreadySent(Exception):
@@ -80,22 +73,13 @@ def _log(
     update = RequestUpdate.objects.create(
         request=locked, status=status or locked.status, note=note, by=by
     )
-    transaction.on_commit(lambda pk=update.pk: _enqueue_requester_email(pk), robust=True)
+    notification_enqueue(
+        kind=RequesterUpdate.code,
+        subject=update,
+        email=locked.contact_email,
+        language=locked.language or "en",
+    )
     return update
-
-
-REQUESTER_EMAIL_GRACE = datetime.timedelta(minutes=5)
-
-
-def _enqueue_requester_email(update_id: int) -> None:
-    """Queue the requester's e-mail; when the broker is down the step still succeeded:
-    log it (the update keeps emailed_at empty and can be sent again from the admin)."""
-    from .tasks import email_requester
-
-    try:
-        email_requester.delay(update_id)
-    except Exception:  # noqa: BLE001 - any broker failure must not break the page
-        logger.exception("could not queue the e-mail for session request update %s", update_id)
 
 
 # --- Transitions -----------------------------------------------------------------------
@@ -163,21 +147,15 @@ def request_submit(
 
 
 def _notify_staff(session_request: SessionRequest) -> None:
-    from .notifications import NewSessionRequest
-
-    users = get_user_model().objects.filter(is_active=True)
     staff = set(
         ProviderMembership.objects.filter(
             provider_id=session_request.provider_id, user__is_active=True
         ).values_list("user_id", flat=True)
     )
-    coordinators = set(
-        users.filter(groups__name=COORDINATORS_GROUP).values_list("pk", flat=True)
-    ) | set(users.filter(is_superuser=True).values_list("pk", flat=True))
     notifications_enqueue_many(
         kind=NewSessionRequest.code,
         model=SessionRequest,
-        rows=[(user_id, session_request.pk, "") for user_id in sorted(staff | coordinators)],
+        rows=[(user_id, session_request.pk, "") for user_id in sorted(staff | coordinator_ids())],
     )
 
 
@@ -279,79 +257,14 @@ def request_decline(*, session_request: SessionRequest, reason: str, by=None) ->
     return locked
 
 
-# --- The requester's e-mail -------------------------------------------------------------
-
-
-def requester_email(*, update_id: int) -> bool:
-    """E-mail the requester about one step of their request, in the language they used
-    to send it. Idempotent: the row lock and `emailed_at` make a retried or duplicated
-    task harmless. Returns whether a message was sent."""
-    with transaction.atomic():
-        update = (
-            RequestUpdate.objects.select_for_update(of=("self",))
-            .select_related(
-                "request__offering", "request__provider", "request__duration", "request__district"
-            )
-            .filter(pk=update_id, emailed_at__isnull=True)
-            .first()
-        )
-        if update is None:
-            return False
-        session_request = update.request
-        with translation.override(session_request.language or "en"):
-            message = build_message(
-                to=session_request.contact_email,
-                subject=_requester_subject(update),
-                template=f"providers/email/request_{update.status}",
-                context={
-                    "session_request": session_request,
-                    "update": update,
-                    "provider": session_request.provider,
-                    "offering_title": localized(session_request.offering, "title"),
-                    "duration_label": localized(session_request.duration, "label"),
-                    "status_url": absolute_url(session_request.status_url()),
-                    "provider_url": absolute_url(session_request.provider.get_absolute_url()),
-                },
-            )
-        send_messages([message])
-        update.emailed_at = timezone.now()
-        update.save(update_fields=["emailed_at"])
-    return True
-
-
-def _requester_subject(update: RequestUpdate) -> str:
-    session_request = update.request
-    date = date_phrase(session_request.scheduled_start, "date")
-    return str(REQUESTER_SUBJECTS[update.status]) % {
-        "offering": localized(session_request.offering, "title"),
-        "date": date,
-    }
-
-
-def requester_emails_sweep(*, now: datetime.datetime | None = None) -> int:
-    """Queue again the requester e-mails still unsent a few minutes after their step (the
-    broker was down, or a worker died): run by beat, so a Redis outage only delays them.
-    Steps older than a week are left to the admin action rather than surprise anyone."""
-    now = now or timezone.now()
-    ids = list(
-        RequestUpdate.objects.filter(
-            emailed_at__isnull=True,
-            created_at__lte=now - REQUESTER_EMAIL_GRACE,
-            created_at__gt=now - datetime.timedelta(days=7),
-        ).values_list("pk", flat=True)
-    )
-    for pk in ids:
-        _enqueue_requester_email(pk)
-    return len(ids)
-
-
 def requester_emails_resend(*, session_requests) -> int:
-    """Queue again the requester e-mails that never went out (the broker was down)."""
-    ids = list(
-        RequestUpdate.objects.filter(
-            request__in=session_requests, emailed_at__isnull=True
-        ).values_list("pk", flat=True)
+    """Queue again the school e-mails about these requests that failed or were skipped."""
+    updates = RequestUpdate.objects.filter(request__in=session_requests).values("pk")
+    queued, _busy = notifications_resend(
+        notifications=Notification.objects.filter(
+            kind=RequesterUpdate.code,
+            content_type=ContentType.objects.get_for_model(RequestUpdate),
+            object_id__in=updates,
+        )
     )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: _enqueue_requester_email(pk), robust=True)
-    return len(ids)
+    return queued

@@ -355,10 +355,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_followups",
         "schedule": crontab(minute=20),  # hourly
     },
-    "providers-requester-emails": {
-        "task": "providers.sweep_requester_emails",
-        "schedule": 300.0,  # school e-mails that waited out a broker outage
-    },
     "notifications-weekly-digest": {
         "task": "notifications.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),
@@ -401,7 +397,10 @@ NOTIFICATIONS_UNCONFIRMED_AFTER_SECONDS = int(
 )
 NOTIFICATIONS_SWEEP_LIMIT = 5000
 NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "100"))
-NOTIFICATIONS_MAX_ATTEMPTS = 5
+# While the mail server is unreachable (or answers 4xx) a message stays pending and the
+# sweep keeps trying, however many attempts that takes, so every message goes out once the
+# server is back; only a message still undelivered this long after it was written fails.
+NOTIFICATIONS_GIVE_UP_HOURS = int(os.environ.get("NOTIFICATIONS_GIVE_UP_HOURS", "48"))
 
 # --- Security ---------------------------------------------------------------
 

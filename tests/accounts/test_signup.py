@@ -31,25 +31,31 @@ def confirmation_link(message) -> str:
 
 
 @pytest.mark.django_db
-def test_sign_up_verify_log_in_onboard_and_save_profile(client):
+def test_sign_up_verify_log_in_onboard_and_save_profile(client, django_capture_on_commit_callbacks):
     district = factories.DistrictFactory(name="Sunnyside Unified School District")
     school = factories.SchoolFactory(district=district, name="Apollo Middle School")
     topic = factories.TopicFactory(name="Early literacy")
 
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "rosa.delgado@example.org", "password1": STRONG, "password2": STRONG},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "rosa.delgado@example.org", "password1": STRONG, "password2": STRONG},
+        )
     assert response.status_code == 302
     assert response["Location"] == reverse("account_email_verification_sent")
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["rosa.delgado@example.org"]
     assert "confirm" in message.subject.lower()
+    # The hub's wording and layout, as text and HTML, never allauth's "Hello from host!".
+    html = message.alternatives[0][0]
+    assert "Hello from" not in message.body and "TREC Hub" in message.body
+    assert "TREC Hub" in html and confirmation_link(message) in html
 
     # Not verified yet: signing in sends the user back to the "verify your e-mail" page.
     login = {"login": "rosa.delgado@example.org", "password": STRONG}
-    response = client.post(reverse("account_login"), login)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_login"), login)
     assert response["Location"] == reverse("account_email_verification_sent")
 
     link = confirmation_link(mail.outbox[-1])
@@ -205,8 +211,9 @@ def test_pages_about_me_need_a_sign_in(client):
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_an_email(client, educator):
-    response = client.post(reverse("account_reset_password"), {"email": educator.email})
+def test_password_reset_sends_an_email(client, educator, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_reset_password"), {"email": educator.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body

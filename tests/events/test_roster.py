@@ -247,7 +247,7 @@ def test_roster_csv_export(client, staff, program):
 
 
 @pytest.mark.django_db
-def test_email_all_registrants(client, staff, program):
+def test_email_all_registrants(client, staff, program, django_capture_on_commit_callbacks):
     client.force_login(staff)
     email_url = reverse("admin:events_event_roster_email", args=[program.pk])
     assert email_url in client.get(roster_url(program)).content.decode()
@@ -257,11 +257,12 @@ def test_email_all_registrants(client, staff, program):
     response = client.post(email_url, {"subject": "", "body": ""})
     assert response.status_code == 200 and mail.outbox == []
 
-    response = client.post(
-        email_url,
-        {"subject": "Parking for Tuesday", "body": "Use the north lot; bring your badge."},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            email_url,
+            {"subject": "Parking for Tuesday", "body": "Use the north lot; bring your badge."},
+            follow=True,
+        )
     assert "sent to 5 registrants" in soup(response).select_one(".messagelist").get_text()
     active = {r.user.email for key, r in program.regs.items() if key != "fay"}
     assert {m.to[0] for m in mail.outbox} == active

@@ -1,14 +1,20 @@
 """Moderation: the queue with counts, approve / reject / hide one post or many, typo
 fixes, and the "someone thanked you" e-mail, sent once after approval."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from gratitude import services
 from gratitude.models import Post
 from tests import factories
+from tests.notifications.backends import broker_down
+from trec.notifications import services as notifications
+from trec.notifications.models import Notification
 
 from .conftest import make_post
 
@@ -96,7 +102,8 @@ def test_bulk_approve_puts_posts_on_the_wall_and_tells_recipients_once(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(queue(wall), {"one": f"hide:{told.pk}"})
         client.post(queue(wall, "hidden"), {"one": f"approve:{told.pk}"})
-    assert services.recipient_notify(post_id=told.pk) is False
+    row = Notification.objects.get(kind="gratitude_thanked")
+    notifications.notifications_dispatch([row.pk])
     assert len(mail.outbox) == 1
 
 
@@ -156,20 +163,19 @@ def test_edit_fixes_typos_and_keeps_status(client, wall, coordinator):
     assert bad.status_code == 400 and "Kept text" in bad.content.decode()
 
 
-def test_broker_down_still_approves(
-    wall, coordinator, monkeypatch, django_capture_on_commit_callbacks
-):
-    from gratitude import tasks
-
-    def down(*args, **kwargs):
-        raise ConnectionError("redis is down")
-
-    monkeypatch.setattr(tasks.notify_recipient, "delay", down)
+def test_broker_down_still_approves(wall, coordinator, django_capture_on_commit_callbacks):
     post = make_post(wall, status=Post.Status.PENDING, recipient_email="a@example.org")
-    with django_capture_on_commit_callbacks(execute=True):
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
         changed = services.posts_moderate(
             wall=wall, post_ids=[post.pk], action="approve", moderator=coordinator
         )
     assert changed == 1
     post.refresh_from_db()
-    assert post.status == Post.Status.APPROVED and post.recipient_notified_at is None
+    assert post.status == Post.Status.APPROVED
+    row = Notification.objects.get(kind="gratitude_thanked", email="a@example.org")
+    assert row.status == "pending" and mail.outbox == []
+    # The broker is back: the sweep sends the thank-you, once.
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    notifications.outbox_sweep(now=later)
+    notifications.outbox_sweep(now=later)
+    assert [m.to for m in mail.outbox] == [["a@example.org"]]

@@ -209,7 +209,9 @@ def test_a_spanish_educators_reminder_is_in_spanish(django_capture_on_commit_cal
     assert subjects[english.user.email].startswith("Reminder: Family Engagement starts ")
 
 
-def test_a_providers_message_to_registrants_is_framed_in_each_ones_language():
+def test_a_providers_message_to_registrants_is_framed_in_each_ones_language(
+    django_capture_on_commit_callbacks,
+):
     from django.core import mail
 
     from events import services as events
@@ -222,7 +224,8 @@ def test_a_providers_message_to_registrants_is_framed_in_each_ones_language():
         event=event, user=factories.EducatorFactory(first_name="Ann", preferred_language="en")
     )
     sender = factories.CoordinatorFactory(first_name="Rosa", last_name="Diaz")
-    events.registrants_email(event=event, subject="Room change", body="Room 12.", sender=sender)
+    with django_capture_on_commit_callbacks(execute=True):
+        events.registrants_email(event=event, subject="Room change", body="Room 12.", sender=sender)
     bodies = {message.to[0]: message.body for message in mail.outbox}
     assert bodies[spanish.user.email].startswith("Hola, Lucía")
     assert 'Un mensaje sobre "Family Engagement" de Rosa Diaz' in bodies[spanish.user.email]

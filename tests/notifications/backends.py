@@ -1,8 +1,25 @@
-"""Mail backends that let tests count connections and make the server misbehave."""
+"""Mail backends that let tests count connections and make the server misbehave, and a
+broker that does not answer."""
 
+import contextlib
 import smtplib
+from unittest import mock
 
 from django.core.mail.backends.locmem import EmailBackend
+from kombu.exceptions import OperationalError
+
+from trec.notifications import tasks
+
+
+@contextlib.contextmanager
+def broker_down():
+    """What publishing raises when Redis does not answer (single and batch tasks)."""
+    error = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch.object(tasks.send_notification, "apply_async", side_effect=error),
+        mock.patch.object(tasks.send_notification_batch, "apply_async", side_effect=error),
+    ):
+        yield
 
 
 class CountingBackend(EmailBackend):

@@ -5,6 +5,7 @@ import datetime
 from django.utils import timezone
 
 from events.models import Event, Registration
+from providers import services as providers
 from tests import factories
 from trec.notifications.models import Notification
 
@@ -32,3 +33,25 @@ def confirmed(event: Event, user=None, *, registered_ago=datetime.timedelta(days
 
 def rows(**filters):
     return list(Notification.objects.filter(**filters).order_by("pk"))
+
+
+def published_with_registrant(provider, **kwargs):
+    event = factories.EventFactory(provider=provider, **kwargs)
+    factories.RegistrationFactory(event=event, user=factories.EducatorFactory(email="ed@x.org"))
+    return event
+
+
+def offering_request(provider):
+    offering = factories.OfferingFactory(provider=provider, durations=[("45-minute PD", 45)])
+    return providers.request_submit(
+        provider=provider,
+        offering=offering,
+        duration=offering.durations.get(),
+        school_name="Borton Magnet Elementary",
+        district=None,
+        contact_name="Maria Lopez",
+        contact_email="ml@school.org",
+        audience_size=40,
+        preferred_dates=[(timezone.localdate() + datetime.timedelta(days=10), "morning")],
+        language="es",
+    )

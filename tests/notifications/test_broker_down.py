@@ -4,34 +4,24 @@ sends it (once) when the broker is back."""
 import datetime
 import socket
 import time
-from unittest import mock
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from events.models import Registration
 from tests import factories
 from trec.celery import app
 from trec.notifications import services as notifications
-from trec.notifications import tasks
 from trec.notifications.models import Notification
+
+from .backends import broker_down
 
 pytestmark = pytest.mark.django_db
 
 LATER = datetime.timedelta(minutes=2)
-
-
-def broker_down():
-    """What publishing raises when Redis does not answer."""
-    return mock.patch.object(
-        tasks.send_notification,
-        "apply_async",
-        side_effect=OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused."),
-    )
 
 
 def test_registering_works_while_the_broker_is_down_and_the_sweep_sends_later(

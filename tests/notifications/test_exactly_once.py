@@ -116,9 +116,11 @@ def retries_in_process():
 
 
 @pytest.mark.django_db
-def test_a_server_that_stays_down_fails_the_row_after_the_last_attempt(
+def test_a_server_that_stays_down_keeps_the_row_pending_until_it_is_too_old(
     settings, retries_in_process
 ):
+    """Every retry fails: the row stays pending for the sweep (the server may come back
+    in an hour); only once NOTIFICATIONS_GIVE_UP_HOURS have passed does it fail."""
     settings.EMAIL_BACKEND = "tests.notifications.backends.FlakyBackend"
     FlakyBackend.fail_after, FlakyBackend.failures_left, FlakyBackend.accepted = 0, 99, 0
     (row_id,) = queued_reminders(1)
@@ -126,9 +128,15 @@ def test_a_server_that_stays_down_fails_the_row_after_the_last_attempt(
     tasks.send_notification.apply(args=[row_id], throw=False)  # retried in-process
 
     row = Notification.objects.get()
-    assert row.status == "failed" and row.attempts == settings.NOTIFICATIONS_MAX_ATTEMPTS
+    assert row.status == "pending" and row.attempts == tasks.send_notification.max_retries + 1
     assert "SMTPServerDisconnected" in row.last_error
     assert mail.outbox == []
+
+    written = timezone.now() - datetime.timedelta(hours=settings.NOTIFICATIONS_GIVE_UP_HOURS + 1)
+    Notification.objects.filter(pk=row_id).update(created_at=written)
+    tasks.send_notification.apply(args=[row_id], throw=False)
+    row.refresh_from_db()
+    assert row.status == "failed" and "SMTPServerDisconnected" in row.last_error
 
 
 @pytest.mark.django_db

@@ -252,8 +252,9 @@ def test_every_registered_kind_has_both_templates():
         "weekly_digest",
     }
     for kind in kinds:
-        get_template(f"{kind.template}.txt")
-        get_template(f"{kind.template}.html")
+        for template in kind.template_names():
+            get_template(f"{template}.txt")
+            get_template(f"{template}.html")
         # None: work for staff (a school's visit request), which no preference switches off.
         assert kind.preference in {"notify_reminders", "notify_updates", "notify_digest", None}
 

@@ -2,6 +2,7 @@
 sink. An educator gets each message once, at the right time, in both formats; a message
 written while the broker was unreachable goes out once the sweep finds it."""
 
+import contextlib
 import datetime
 import os
 import signal
@@ -12,17 +13,19 @@ from pathlib import Path
 
 import pytest
 import redis
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.utils import timezone
 
 from bench.smtp_sink import SmtpSink
 from events import services as events
 from events.models import Registration
+from providers import services as providers
 from tests import factories
 from trec.celery import app
 from trec.notifications.models import Notification
 
-from .factories import confirmed, event_starting_in
+from .factories import confirmed, event_starting_in, offering_request, published_with_registrant
 
 pytestmark = [
     pytest.mark.redis,
@@ -54,9 +57,9 @@ def sink():
         yield sink
 
 
-@pytest.fixture
-def worker(sink, tmp_path):
-    """`celery -A trec worker -B` against this test's database, Redis and the sink."""
+@contextlib.contextmanager
+def running_worker(smtp_port: int, tmp_path):
+    """`celery -A trec worker -B` against this test's database, Redis and an SMTP port."""
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
     env = {
@@ -67,7 +70,7 @@ def worker(sink, tmp_path):
         "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": str(sink.port),
+        "EMAIL_PORT": str(smtp_port),
         "NOTIFICATIONS_REMINDER_SECONDS": "1",
         "NOTIFICATIONS_SWEEP_SECONDS": "1",
         "NOTIFICATIONS_RETRY_AFTER_SECONDS": "2",
@@ -106,6 +109,12 @@ def worker(sink, tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         client.delete("celery", "unacked", "unacked_index", "unacked_mutex")
+
+
+@pytest.fixture
+def worker(sink, tmp_path):
+    with running_worker(sink.port, tmp_path) as process:
+        yield process
 
 
 def wait_for(condition, timeout=45.0):
@@ -168,3 +177,41 @@ class socket_closed_broker:  # noqa: N801 - used like a function
 
     def __exit__(self, *exc):
         publish_to(settings.REDIS_URL)
+
+
+def test_with_the_mail_server_stopped_each_message_goes_out_once_when_it_is_back(tmp_path):
+    """Approve, return, cancel, e-mail registrants, a school's request and a password
+    reset while nothing listens on the SMTP port: every step commits, the messages wait
+    (attempted, pending); once the server is up each arrives exactly once."""
+    sink = SmtpSink(parse_bodies=True)  # its port chosen, nobody listening yet
+    with running_worker(sink.port, tmp_path):
+        provider = factories.ProviderFactory(contact_email="office@s.org")
+        staff = factories.ProviderStaffFactory(provider=provider, email="lena@s.org")
+        events.event_approve(event=factories.EventFactory(provider=provider, status="submitted"))
+        events.event_return(event=published_with_registrant(provider), comment="Hours?")
+        events.event_cancel(event=factories.EventFactory(provider=provider), reason="Flooded")
+        messaged = factories.EventFactory(provider=provider)
+        factories.RegistrationFactory(event=messaged)
+        events.registrants_email(event=messaged, subject="Room", body="**12**", sender=staff)
+        request = offering_request(provider)
+        providers.request_decline(session_request=request, reason="Outside our area.")
+        user = factories.EducatorFactory()
+        get_adapter().send_mail(
+            "account/email/password_reset_key",
+            user.email,
+            {"user": user, "password_reset_url": "x"},
+        )
+        expected = Notification.objects.exclude(kind="provider_session_request").count()
+        assert expected == 11
+        # The worker tries while the server is down: nothing is lost, nothing fails.
+        assert wait_for(lambda: Notification.objects.filter(attempts__gte=1).exists())
+        assert not Notification.objects.filter(status__in=["sent", "failed"]).exists()
+
+        sink.start()
+        try:
+            assert wait_for(lambda: sink.count >= expected), (sink.count, expected)
+            time.sleep(4)  # more sweeps: nothing twice
+            assert sink.count == sink.distinct == expected and sink.duplicates == 0
+            assert Notification.objects.filter(status="sent").count() == expected
+        finally:
+            sink.stop()

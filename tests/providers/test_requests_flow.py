@@ -15,6 +15,8 @@ from events.models import Event
 from providers import services
 from providers.models import RequestUpdate, SessionRequest
 from tests import factories
+from tests.notifications.backends import broker_down
+from trec.notifications import services as notifications
 from trec.notifications.models import Notification
 
 from .utils import soup
@@ -111,7 +113,8 @@ def test_submitting_emails_the_school_a_receipt_and_tells_staff_and_coordinators
     assert f"/admin/providers/sessionrequest/{session_request.pk}/change/" in notice.body
     assert "ml@example.org" in html_part(notice)
     assert Notification.objects.filter(kind="provider_session_request").count() == 2
-    assert RequestUpdate.objects.get().emailed_at is not None
+    row = Notification.objects.get(kind="provider_request_update")
+    assert (row.recipient, row.email, row.language) == (None, "ml@example.org", "en")
 
 
 def test_the_school_hears_in_the_language_it_wrote_in(
@@ -125,13 +128,14 @@ def test_the_school_hears_in_the_language_it_wrote_in(
 
 
 def test_the_requester_email_is_sent_once_however_often_the_task_runs(
-    new_request, django_capture_on_commit_callbacks
+    offering, django_capture_on_commit_callbacks
 ):
-    update = RequestUpdate.objects.create(request=new_request, status=Status.NEW)
-
-    assert services.requester_email(update_id=update.pk) is True
-    assert services.requester_email(update_id=update.pk) is False
-    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(offering)
+    row = Notification.objects.get(kind="provider_request_update")
+    notifications.notifications_dispatch([row.pk, row.pk])
+    notifications.notifications_dispatch([row.pk])
+    assert len([m for m in mail.outbox if m.to == ["ml@example.org"]]) == 1
 
 
 # --- Transitions ---------------------------------------------------------------------------
@@ -299,27 +303,20 @@ def test_declined_status_page_gives_the_reason(client, new_request):
 
 
 def test_beat_sends_the_school_email_that_the_broker_could_not_take(
-    offering, monkeypatch, django_capture_on_commit_callbacks
+    offering, django_capture_on_commit_callbacks
 ):
     """Redis was down when the school sent its request: the step succeeded, the e-mail
-    waited; the sweep sends it once, a few minutes later, and never again."""
-    from providers import tasks
-
-    def broker_down(*args, **kwargs):
-        raise OSError("Connection refused")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(tasks.email_requester, "delay", broker_down)
-        with django_capture_on_commit_callbacks(execute=True):
-            submit(offering)
+    waited in the outbox; the sweep sends it once, a little later, and never again."""
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        submit(offering)
     assert [m.to for m in mail.outbox if m.to == ["ml@example.org"]] == []
-    update = RequestUpdate.objects.get()
-    assert update.emailed_at is None
+    row = Notification.objects.get(kind="provider_request_update")
+    assert row.status == "pending" and row.enqueued_at is None
 
-    assert services.requester_emails_sweep() == 0  # too soon: the worker may be on it
-    later = timezone.now() + services.REQUESTER_EMAIL_GRACE + datetime.timedelta(seconds=1)
-    assert services.requester_emails_sweep(now=later) == 1
-    assert services.requester_emails_sweep(now=later) == 0  # sent: nothing left to sweep
+    later = timezone.now() + datetime.timedelta(minutes=2)
+    assert notifications.outbox_sweep() == 0  # too soon: the worker may be on it
+    assert notifications.outbox_sweep(now=later) >= 1
+    assert notifications.outbox_sweep(now=later) == 0  # sent: nothing left to sweep
     receipts = [m for m in mail.outbox if m.to == ["ml@example.org"]]
     assert len(receipts) == 1
     assert receipts[0].subject == "We received your request: Educator resiliency PD"

@@ -45,7 +45,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "error",
     ]
     list_filter = [KindFilter, "status", ("created_at", admin.DateFieldListFilter), "sent_at"]
-    search_fields = ["recipient__email", "recipient__first_name", "recipient__last_name"]
+    search_fields = ["email", "recipient__email", "recipient__first_name", "recipient__last_name"]
     list_select_related = ["recipient", "content_type"]
     date_hierarchy = "created_at"
     ordering = ["-created_at", "-pk"]
@@ -97,7 +97,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("recipient"), ordering="recipient__email")
     def recipient_email(self, notification: Notification) -> str:
-        return notification.recipient.email
+        return notification.address
 
     @admin.display(description=_("about"))
     def about(self, notification: Notification) -> str:

@@ -21,6 +21,7 @@ tests) use one transaction per row: written as sent, committed after acceptance.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 from collections.abc import Callable, Sequence
@@ -88,16 +89,24 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, smtplib.SMTPException | OSError | SoftTimeLimitExceeded)
 
 
+def language_for(notification: Notification) -> str:
+    """The row's language, else the account's preference, else the hub's default."""
+    preferred = notification.recipient.preferred_language if notification.recipient_id else ""
+    return notification.language or preferred or settings.LANGUAGE_CODE
+
+
 def render(notification: Notification, kind: NotificationKind):
-    """The message for a row, in the recipient's preferred language."""
-    recipient = notification.recipient
-    with translation.override(recipient.preferred_language or settings.LANGUAGE_CODE):
+    """The message for a row, in the recipient's language."""
+    language = language_for(notification)
+    with translation.override(language):
         outgoing = kind.compose(notification)
         message = build_message(
-            to=recipient.email,
+            to=notification.address,
             subject=outgoing.subject,
-            template=kind.template,
+            template=outgoing.template or kind.template,
             context=outgoing.context,
+            language=language,
+            reply_to=outgoing.reply_to,
         )
     for filename, content, mimetype in outgoing.attachments:
         message.attach(filename, content, mimetype)
@@ -109,9 +118,11 @@ def render(notification: Notification, kind: NotificationKind):
 def check(notification: Notification, kind: NotificationKind) -> None:
     """Raise Skip when the row should not be sent (any more)."""
     recipient = notification.recipient
-    if not recipient.is_active or not recipient.email:
-        raise Skip("The recipient's account is inactive or has no e-mail address.")
-    if kind.preference and not getattr(recipient, kind.preference):
+    if recipient is not None and not recipient.is_active:
+        raise Skip("The recipient's account is inactive.")
+    if not notification.address:
+        raise Skip("The recipient has no e-mail address.")
+    if recipient is not None and kind.preference and not getattr(recipient, kind.preference):
         raise Skip(f"The recipient switched this off ({kind.preference}).")
     kind.check(notification)
 
@@ -239,10 +250,16 @@ def _prepare(row: Notification, kind: NotificationKind | None, attempts: int):
         return None, ("failed", error)
 
 
+def too_old(row: Notification) -> bool:
+    """A message the mail server has refused to take for NOTIFICATIONS_GIVE_UP_HOURS."""
+    age = timezone.now() - row.created_at
+    return age > datetime.timedelta(hours=settings.NOTIFICATIONS_GIVE_UP_HOURS)
+
+
 def _send_failed(row, connection, error, attempts, *, only_if=None):
     """Record a failed hand-over: retried later (transient) or given up."""
     transient = is_transient(error)
-    give_up = not transient or attempts >= settings.NOTIFICATIONS_MAX_ATTEMPTS
+    give_up = not transient or too_old(row)
     _finish(
         row.pk,
         only_if=only_if,

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 from events.ical import build_calendar
 from events.models import Attendance, Event, EventSession, Registration, SessionChoice
 from trec.mail import absolute_url
+from trec.markdown import markdown_to_text, render_markdown
 
-from .models import Notification
+from .models import Notification, StaffMessage
 from .registry import (
     NotificationKind,
     Outgoing,
@@ -291,6 +292,27 @@ class EventCancelled(EventKind):
 
 
 @register
+class EventWithdrawn(EventKind):
+    """A published listing went back to its provider for changes: off the catalog for now."""
+
+    code = "event_withdrawn"
+    label = gettext_lazy("Event withdrawn for changes")
+
+    def check(self, notification):
+        super().check(notification)
+        if notification.subject_obj.status == Event.Status.PUBLISHED:
+            raise Skip("The event is published again.")
+        registration = notification.registration
+        if registration is None or registration.status not in ACTIVE:
+            raise Skip("The recipient is no longer registered.")
+
+    def compose(self, notification):
+        event = notification.subject_obj
+        context = self.compose_context(notification)
+        return Outgoing(_("On hold: %(title)s") % {"title": event.title}, context)
+
+
+@register
 class EventChanged(EventKind):
     """The dates of an event someone registered for moved."""
 
@@ -323,6 +345,44 @@ class EventChanged(EventKind):
         if previous_start:
             context["previous_start"] = datetime.datetime.fromisoformat(previous_start)
         return Outgoing(_("Schedule changed: %(title)s") % {"title": event.title}, context)
+
+
+# --- Messages staff write -------------------------------------------------------------
+
+
+@register
+class StaffMessageKind(NotificationKind):
+    """A provider, coordinator or facilitator wrote to an event's registrants or a
+    community's members: Markdown as HTML (links kept) and as clean text, a link back to
+    the event or community, replies to the provider's contact or the sender."""
+
+    code = "staff_message"
+    label = gettext_lazy("Message from staff")
+    subject_model = "notifications.StaffMessage"
+    preference = "notify_updates"
+
+    def subject_queryset(self):
+        return StaffMessage.objects.select_related("sender").prefetch_related("about")
+
+    def check(self, notification):
+        super().check(notification)
+        if notification.subject_obj.about is None:
+            raise Skip("The event or community this message was about no longer exists.")
+
+    def compose(self, notification):
+        message = notification.subject_obj
+        about = message.about
+        context = _base_context(notification) | {
+            "message": message,
+            "about": about,
+            "about_title": getattr(about, "title", str(about)),
+            "about_url": absolute_url(about.get_absolute_url()),
+            "provider": getattr(about, "provider", None),
+            "sender": message.sender,
+            "body_html": render_markdown(message.body),
+            "body_text": markdown_to_text(message.body),
+        }
+        return Outgoing(message.subject, context, reply_to=message.reply_to)
 
 
 # --- Reminders before each session ----------------------------------------------------

@@ -8,7 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class Notification(models.Model):
     """One message to one person: the outbox row and, once sent, its log entry.
 
-    The key (recipient, kind, subject object, window) is unique, so asking twice for
+    The recipient is an account, or a bare address for people without one (a school's
+    contact, the person a gratitude post thanks); ``email`` also redirects an account's
+    message to another address (allauth confirming a new address). ``language`` is the
+    language to write in; empty means the account's preference.
+
+    The key (recipient or address, kind, subject object, window) is unique, so asking twice for
     the same message (a re-run beat task, a retried request, two workers) finds the
     row that is already there instead of writing a second one. ``window`` tells apart
     messages that may legitimately repeat for the same object: the reminder offset
@@ -31,14 +36,27 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
     )
+    email = models.EmailField(
+        _("address"), blank=True, help_text=_("Sent here instead of the account's address.")
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
     # Not a choices field: kinds live in a registry (trec.notifications.registry), so
     # an app that adds a kind needs no migration here.
     kind = models.CharField(_("kind"), max_length=50)
+    # What the message is about; none for an account e-mail to an address without an
+    # account (allauth's "no account here" answer to a password reset).
     content_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("about (type)")
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("about (type)"),
+        null=True,
+        blank=True,
     )
-    object_id = models.PositiveBigIntegerField(_("about (id)"))
+    object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
     window = models.CharField(_("window"), max_length=40, blank=True, default="")
     data = models.JSONField(
@@ -64,7 +82,17 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "content_type", "object_id", "window"],
+                condition=models.Q(recipient__isnull=False),
                 name="notification_once_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "kind", "content_type", "object_id", "window"],
+                condition=models.Q(recipient__isnull=True),
+                name="notification_once_per_address",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False) | ~models.Q(email=""),
+                name="notification_has_an_address",
             ),
         ]
         indexes = [
@@ -74,10 +102,55 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id} ({self.get_status_display()})"
+        return f"{self.kind} → {self.recipient_id or self.email} ({self.get_status_display()})"
 
     @property
     def key(self) -> str:
-        return (
-            f"{self.kind}:{self.content_type_id}:{self.object_id}:{self.window}:{self.recipient_id}"
-        )
+        who = self.recipient_id or self.email
+        return f"{self.kind}:{self.content_type_id}:{self.object_id}:{self.window}:{who}"
+
+    @property
+    def address(self) -> str:
+        """Where the message goes."""
+        return self.email or (self.recipient.email if self.recipient_id else "")
+
+
+class StaffMessage(models.Model):
+    """What staff wrote to the people of an event or a community, to whom: the log each
+    event and community keeps. Each recipient's copy is an outbox row about this one."""
+
+    class Audience(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed registrants")
+        WAITING = "waiting", _("People on the waiting list or awaiting approval")
+        ATTENDED = "attended", _("People who attended")
+        ALL = "all", _("Everyone registered, waiting or awaiting approval")
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("about (type)")
+    )
+    object_id = models.PositiveBigIntegerField(_("about (id)"))
+    about = GenericForeignKey("content_type", "object_id")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("sender"),
+    )
+    audience = models.CharField(
+        _("audience"), max_length=12, choices=Audience.choices, default=Audience.ALL
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), help_text=_("Markdown: *emphasis*, lists, links."))
+    reply_to = models.EmailField(_("replies go to"), blank=True)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("message from staff")
+        verbose_name_plural = _("messages from staff")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="staffmessage_about")]
+
+    def __str__(self) -> str:
+        return self.subject

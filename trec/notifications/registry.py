@@ -55,6 +55,9 @@ class Outgoing:
     subject: str
     context: dict[str, Any]
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    reply_to: str = ""
+    # A template other than the kind's, e.g. one per step of a request.
+    template: str = ""
 
 
 class NotificationKind:
@@ -67,6 +70,8 @@ class NotificationKind:
     subject_model: str = ""
     # Templates `<template>.txt` and `<template>.html`; defaults to notifications/email/<code>.
     template: str = ""
+    # Rows whose details hold secrets (a password reset link): not shown in the admin.
+    confidential = False
 
     def __init__(self) -> None:
         if not self.template:
@@ -74,6 +79,10 @@ class NotificationKind:
 
     def __str__(self) -> str:
         return str(self.label)
+
+    def template_names(self) -> list[str]:
+        """Every template this kind may render (one unless compose picks one)."""
+        return [self.template]
 
     @property
     def model(self) -> type[Model]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 import redis.exceptions
 from celery.exceptions import Retry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
@@ -24,9 +25,10 @@ from django.utils import timezone
 from kombu.exceptions import KombuError
 
 from events.models import Event, Registration
+from trec.accounts.roles import COORDINATORS_GROUP
 
 from . import kinds
-from .models import Notification
+from .models import Notification, StaffMessage
 from .registry import get_kind, reminder_kinds
 
 logger = logging.getLogger(__name__)
@@ -85,7 +87,10 @@ def notifications_dispatch(ids: Iterable[int]) -> int:
     return handed
 
 
-def _dispatch_on_commit(ids: list[int]) -> None:
+def enqueue_on_commit(ids: list[int]) -> None:
+    """Hand these outbox rows to the workers once the current transaction commits (at
+    once outside one). The only way a message leaves: a broker or mail server that is
+    down never fails the caller; the rows wait, pending, for the sweep."""
     if ids:
         # A named function, not functools.partial: a robust hook that fails is logged
         # by its __qualname__, which a partial lacks (the failure became a 500).
@@ -104,22 +109,34 @@ def _content_type(model_or_obj) -> ContentType:
 
 @transaction.atomic
 def notification_enqueue(
-    *, recipient, kind: str, subject, window: str = "", data: dict | None = None
+    *,
+    kind: str,
+    subject,
+    recipient=None,
+    email: str = "",
+    language: str = "",
+    window: str = "",
+    data: dict | None = None,
 ) -> tuple[Notification, bool]:
     """Put one message in the outbox (once: the same key finds the same row) and hand it
-    to Celery when the transaction commits. `recipient` is a user or a user id.
-    Returns (row, created)."""
+    to Celery when the transaction commits. `recipient` is a user or a user id; without
+    one, `email` is a bare address (written in `language`, else the hub's default); with
+    one, `email` sends the account's message to another address. Returns (row, created)."""
     get_kind(kind)  # fail loudly on a typo, not later in a worker
+    recipient_id = getattr(recipient, "pk", recipient)
+    if recipient_id is None and not email:
+        raise ValueError("A notification needs a recipient or an address.")
+    key = {"recipient_id": recipient_id} if recipient_id else {"recipient": None, "email": email}
     notification, created = Notification.objects.get_or_create(
-        recipient_id=getattr(recipient, "pk", recipient),
+        **key,
         kind=kind,
-        content_type=_content_type(subject),
-        object_id=subject.pk,
+        content_type=_content_type(subject) if subject is not None else None,
+        object_id=getattr(subject, "pk", None),
         window=window,
-        defaults={"data": data or {}},
+        defaults={"data": data or {}, "email": email, "language": language},
     )
     if created:
-        _dispatch_on_commit([notification.pk])
+        enqueue_on_commit([notification.pk])
     return notification, created
 
 
@@ -157,8 +174,56 @@ def notifications_enqueue_many(
         if len(object_ids) <= 500:
             pending = pending.filter(object_id__in=object_ids)
         ids = list(pending.order_by("pk").values_list("pk", flat=True))
-        _dispatch_on_commit(ids)
+        enqueue_on_commit(ids)
     return ids
+
+
+def coordinator_ids() -> set[int]:
+    """The active accounts that act as coordinators (the group, and superusers)."""
+    users = get_user_model().objects.filter(is_active=True)
+    return set(
+        users.filter(Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def coordinators_notify(*, kind: str, subject, window: str = "") -> list[int]:
+    """Every coordinator hears it (e.g. a listing awaits review)."""
+    model = type(subject)
+    rows = [(user_id, subject.pk, window) for user_id in sorted(coordinator_ids())]
+    return notifications_enqueue_many(kind=kind, model=model, rows=rows)
+
+
+@transaction.atomic
+def staff_message_send(
+    *,
+    about,
+    sender,
+    subject: str,
+    body: str,
+    audience: str,
+    recipient_ids: Sequence[int],
+    reply_to: str = "",
+) -> StaffMessage:
+    """Staff write to the people of an event or a community: the message is logged
+    (what, by whom, to how many) and each recipient's copy is an outbox row."""
+    message = StaffMessage.objects.create(
+        content_type=_content_type(about),
+        object_id=about.pk,
+        sender=sender,
+        audience=audience,
+        subject=subject.strip(),
+        body=body,
+        reply_to=reply_to,
+        recipient_count=len(set(recipient_ids)),
+    )
+    notifications_enqueue_many(
+        kind=kinds.StaffMessageKind.code,
+        model=StaffMessage,
+        rows=[(user_id, message.pk, "") for user_id in sorted(set(recipient_ids))],
+    )
+    return message
 
 
 # --- Registrations and events (called by events.services) ---------------------------
@@ -200,6 +265,20 @@ def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
         model=Event,
         rows=[(user_id, event.pk, "") for user_id in recipients],
         data={"reason": reason},
+    )
+    return len(recipients)
+
+
+def event_withdrawn_notify(*, event: Event) -> int:
+    """A published listing went back to its provider: everyone registered or waiting
+    hears it is off the catalog for now. Returns how many."""
+    recipients = list(
+        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
+    )
+    notifications_enqueue_many(
+        kind=kinds.EventWithdrawn.code,
+        model=Event,
+        rows=[(user_id, event.pk, kinds.stamp(event.updated_at)) for user_id in recipients],
     )
     return len(recipients)
 
@@ -259,7 +338,7 @@ def reminders_enqueue_due(*, now: datetime.datetime | None = None) -> int:
         pending += Notification.objects.filter(
             kind=kind.code, status=PENDING, enqueued_at__isnull=True
         ).values_list("pk", flat=True)
-    _dispatch_on_commit(pending)
+    enqueue_on_commit(pending)
     return len(pending)
 
 
@@ -356,5 +435,5 @@ def notifications_resend(*, notifications) -> tuple[int, int]:
     Notification.objects.filter(pk__in=ids).update(
         status=PENDING, attempts=0, last_error="", enqueued_at=None, updated_at=timezone.now()
     )
-    _dispatch_on_commit(ids)
+    enqueue_on_commit(ids)
     return len(ids), len(rows) - len(ids)
