@@ -162,6 +162,16 @@ def test_the_cohort_message_is_an_outbox_row_of_its_transaction(django_capture_o
     assert len(mail.outbox) == 1
 
 
+def test_coordinators_never_see_an_account_mails_private_link(client):
+    account_email()
+    row = Notification.objects.get(kind="account_email")
+    client.force_login(factories.CoordinatorFactory())
+    page = client.get(reverse("admin:notifications_notification_change", args=[row.pk]))
+    assert page.status_code == 200
+    assert "rosa@x.org" in page.content.decode()
+    assert "/password/reset/key/" not in page.content.decode()
+
+
 # --- The mail server is down ------------------------------------------------------------
 
 

@@ -54,6 +54,8 @@ class NotificationAdmin(admin.ModelAdmin):
     actions = ["resend"]
     fields = [
         "recipient",
+        "email",
+        "language",
         "kind_label",
         "about",
         "window",
@@ -61,7 +63,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "attempts",
         "last_error",
         "message_id",
-        "data",
+        "details",
         "created_at",
         "enqueued_at",
         "sent_at",
@@ -94,6 +96,16 @@ class NotificationAdmin(admin.ModelAdmin):
             return str(get_kind(notification.kind).label)
         except UnknownKind:
             return notification.kind
+
+    @admin.display(description=_("details"))
+    def details(self, notification: Notification):
+        """The row's details, except secrets (a password reset or confirmation link)."""
+        try:
+            if get_kind(notification.kind).confidential:
+                return _("(hidden: it holds a private link)")
+        except UnknownKind:
+            pass
+        return notification.data
 
     @admin.display(description=_("recipient"), ordering="recipient__email")
     def recipient_email(self, notification: Notification) -> str:
