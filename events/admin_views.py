@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -371,7 +372,10 @@ def return_listings(model_admin, request, queryset):
     """Who: coordinators (the action's permission). The "Return to provider with a
     comment" action: an intermediate page asks for the comment, then each listing goes
     back to its provider (who is e-mailed)."""
-    events = list(queryset.select_related("provider").order_by("title"))
+    registered = Count("registrations", filter=Q(registrations__status__in=services.ACTIVE))
+    events = list(
+        queryset.select_related("provider").annotate(registered=registered).order_by("title")
+    )
     returnable = [event for event in events if event.status in RETURNABLE]
     skipped = len(events) - len(returnable)
     if not returnable:

@@ -225,6 +225,10 @@ class Event(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Calendars (events.ical): what the calendars last showed, and a SEQUENCE that grows
+    # with every change to it, so Outlook, Google and Apple update the entry people have.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
+    calendar_state = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -20,6 +20,7 @@ from trec.notifications.kinds import stamp
 from trec.notifications.models import StaffMessage
 
 from .follows import services as follows_services
+from .ical import calendar_changes, calendar_state
 from .models import Attendance, Event, EventSession, OutboundClick, Registration, SavedEvent
 from .notifications import ListingApproved, ListingCancelled, ListingReturned, ListingSubmitted
 from .search import refresh_search_vectors
@@ -289,13 +290,34 @@ def event_sync_schedule(*, event: Event) -> None:
     event.starts_at, event.ends_at = span["first"], span["last"]
 
 
+@transaction.atomic
+def event_calendar_follow(*, event: Event) -> list[dict]:
+    """Compare what calendars show of the event with what they showed last; on a change,
+    bump its SEQUENCE and tell everyone registered or waiting what changed (which
+    session was added, moved or removed; the venue; the join link), with an updated
+    calendar file. Returns the changes."""
+    locked = _lock_event(event.pk)
+    state = calendar_state(locked, locked.sessions.order_by("starts_at", "pk"))
+    if state == locked.calendar_state:
+        return []
+    known = bool(locked.calendar_state)
+    changes = calendar_changes(locked.calendar_state, state) if known else []
+    locked.calendar_sequence += 1 if known else 0
+    locked.calendar_state = state
+    Event.objects.filter(pk=event.pk).update(
+        calendar_state=state, calendar_sequence=locked.calendar_sequence
+    )
+    event.calendar_sequence, event.calendar_state = locked.calendar_sequence, state
+    if changes:
+        notifications.event_changed_notify(event=locked, changes=changes)
+    return changes
+
+
 def event_saved(*, event: Event) -> None:
     """Everything derived from an event after it (or its sessions) changed."""
-    before = (event.starts_at, event.ends_at)
     event_sync_schedule(event=event)
     refresh_search_vectors(event_ids=[event.pk])
-    # Registrants hear when a published event's dates move (no-op otherwise).
-    notifications.event_changed_notify(event=event, before=before)
+    event_calendar_follow(event=event)
 
 
 def _tell_provider(event: Event, *, kind: str) -> None:
@@ -378,7 +400,8 @@ def event_cancel(*, event: Event, reason: str = "") -> int:
     if event.status == Event.Status.CANCELLED:
         return 0
     event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status", "updated_at"])
+    event.calendar_sequence += 1  # the cancellation's METHOD:CANCEL outranks every request
+    event.save(update_fields=["status", "calendar_sequence", "updated_at"])
     _tell_provider(event, kind=ListingCancelled.code)
     # Through the outbox: once per registrant, in their language, sent by the workers.
     return notifications.event_cancelled_notify(event=event, reason=reason)

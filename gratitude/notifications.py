@@ -16,6 +16,7 @@ class RecipientThanked(NotificationKind):
     label = gettext_lazy("Gratitude: someone thanked you")
     subject_model = "gratitude.Post"
     template = "gratitude/email/thanked"
+    optional = True  # the address never asked for it: it can say "no more"
 
     def subject_queryset(self):
         return Post.objects.select_related("wall")

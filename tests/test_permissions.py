@@ -26,6 +26,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -53,6 +54,7 @@ from trec.districts.models import DistrictPartner, TranscriptShare
 from trec.impact import services as impact_services
 from trec.impact.periods import Period
 from trec.notifications.models import Notification
+from trec.notifications.unsubscribe import SALT as UNSUBSCRIBE_SALT
 from trec.transcripts.models import Certificate, Credit
 
 ROLES = ["anonymous", "educator", "staff_a", "staff_b", "facilitator", "coordinator", "district"]
@@ -453,6 +455,17 @@ ROUTES = {
             PUBLIC,
         ),
         ("wrong token", url("accounts:calendar_feed", lambda w: ["not-a-token"]), everyone(404)),
+    ],
+    "notifications:unsubscribe": [
+        (
+            "signed link",
+            url(
+                "notifications:unsubscribe",
+                lambda w: [signing.dumps({"e": "x@example.org"}, salt=UNSUBSCRIBE_SALT)],
+            ),
+            PUBLIC,
+        ),
+        ("forged link", url("notifications:unsubscribe", lambda w: ["forged"]), everyone(404)),
     ],
     "transcripts:transcript": (url("transcripts:transcript"), SIGNED_IN),
     "transcripts:csv": (url("transcripts:csv"), SIGNED_IN),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("me/transcript/", include("trec.transcripts.urls")),
     path("me/alerts/", include("events.follows.urls")),
     path("districts/", include("trec.districts.urls")),
+    path("notifications/", include("trec.notifications.urls")),
     path("me/", include("trec.accounts.urls")),
     path("certificates/", include("trec.transcripts.certificate_urls")),
     path("accounts/", include("allauth.urls")),

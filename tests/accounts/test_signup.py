@@ -220,16 +220,19 @@ def test_password_reset_sends_an_email(client, educator, django_capture_on_commi
 
 
 @pytest.mark.django_db
-def test_signing_up_from_an_event_comes_back_to_it_signed_in_with_register_in_reach(client):
+def test_signing_up_from_an_event_comes_back_to_it_signed_in_with_register_in_reach(
+    client, django_capture_on_commit_callbacks
+):
     event = factories.EventFactory(title="Restorative Circles", capacity=20)
     page = soup(client.get(event.get_absolute_url()))
     signup_link = page.find("a", string="Create a free account")["href"]
     assert signup_link == f"{reverse('account_signup')}?next={event.get_absolute_url()}"
 
-    response = client.post(
-        signup_link,
-        {"email": "lena.yazzie@example.org", "password1": STRONG, "password2": STRONG},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            signup_link,
+            {"email": "lena.yazzie@example.org", "password1": STRONG, "password2": STRONG},
+        )
     assert response["Location"] == reverse("account_email_verification_sent")
 
     # The link in the e-mail, opened in the same browser: signed in, onboarding first…

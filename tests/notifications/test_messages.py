@@ -162,9 +162,9 @@ def test_event_changed_when_its_dates_move(run):
     run(events.event_saved, event=event)
     run(events.event_saved, event=Event.objects.get(pk=event.pk))  # saved again, no change
 
-    message, text, _html = the_one_message(educator.email)
-    assert message.subject == "Schedule changed: STEM Saturday"
-    assert "It was to start on" in text
+    message, text, html = the_one_message(educator.email)
+    assert message.subject == "Changed: STEM Saturday"
+    assert "Moved: STEM Saturday, from " in text and "Moved: STEM Saturday, from " in html
     assert timezone.localtime(session.starts_at).strftime("%B %-d, %Y") in text
 
 
@@ -194,6 +194,8 @@ def test_followup_links_to_the_event_page_without_a_survey(run):
     assert message.subject == "How was Writers Workshop?"
     assert f"http://127.0.0.1:8000/events/{event.slug}/" in text
     assert f'href="http://127.0.0.1:8000/events/{event.slug}/"' in html
+    assert "http://127.0.0.1:8000/me/transcript/" in text  # where the hours are
+    assert 'href="http://127.0.0.1:8000/me/transcript/"' in html
     assert len(mail.outbox) == 1
 
 

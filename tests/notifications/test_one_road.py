@@ -48,7 +48,7 @@ def provider():
 
 def approved_post():
     post = Post.objects.create(
-        wall=make_wall(),
+        wall=make_wall(slug=f"wall-{Post.objects.count()}"),
         message="Thank you!",
         recipient_name="Ms. Rivera",
         recipient_email="rivera@school.org",

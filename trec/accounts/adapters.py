@@ -32,6 +32,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request) -> str:
         """allauth's rate limits count by the hub's one notion of the client's address."""
         return client_ip(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's e-mails go through the outbox like every other message: a row
         written in the request's transaction, sent by the workers after it commits, so

@@ -41,6 +41,7 @@ from .models import Notification
 from .registry import NotificationKind, Skip, UnknownKind, get_kind
 from .smtp import EmailBackend as CommitPointBackend
 from .smtp import backend_for
+from .unsubscribe import can_unsubscribe, is_unsubscribed, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,9 @@ def render(notification: Notification, kind: NotificationKind):
         message.attach(filename, content, mimetype)
     message.extra_headers["Message-ID"] = message_id_for(notification)
     message.extra_headers["X-TREC-Notification"] = notification.kind
+    if can_unsubscribe(notification, kind):
+        message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url(notification, kind)}>"
+        message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
@@ -124,6 +128,8 @@ def check(notification: Notification, kind: NotificationKind) -> None:
         raise Skip("The recipient has no e-mail address.")
     if recipient is not None and kind.preference and not getattr(recipient, kind.preference):
         raise Skip(f"The recipient switched this off ({kind.preference}).")
+    if recipient is None and kind.optional and is_unsubscribed(notification.email):
+        raise Skip("The address unsubscribed.")
     kind.check(notification)
 
 

@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.ical import build_calendar
+from events.ical import CANCEL, REQUEST, build_calendar
 from events.models import Attendance, Event, EventSession, Registration, SessionChoice
 from trec.mail import absolute_url
 from trec.markdown import markdown_to_text, render_markdown
@@ -88,6 +88,19 @@ def when_phrase(moment: datetime.datetime, *, now: datetime.datetime | None = No
         "date": formats.date_format(local, "l, F j"),
         "time": time,
     }
+
+
+def calendar_attachment(event, sessions, notification, *, method: str) -> tuple[str, bytes, str]:
+    """An iTIP file for the recipient: REQUEST adds or updates the entries they have
+    (same UIDs, a higher SEQUENCE), CANCEL removes them."""
+    calendar = build_calendar(
+        sessions,
+        name=event.title,
+        include_join_links=method == REQUEST,
+        method=method,
+        attendee=notification.address,
+    )
+    return (f"{event.slug}.ics", calendar, "text/calendar")
 
 
 def _base_context(notification: Notification) -> dict:
@@ -160,10 +173,9 @@ class RegistrationKind(NotificationKind):
         event = context["event"]
         attachments = []
         if self.attach_calendar and context["sessions"]:
-            calendar = build_calendar(
-                context["sessions"], name=event.title, include_join_links=True
+            attachments.append(
+                calendar_attachment(event, context["sessions"], notification, method=REQUEST)
             )
-            attachments.append((f"{event.slug}.ics", calendar, "text/calendar"))
         if self.status == Registration.Status.CONFIRMED:  # programs: the check-in QR code
             from events.checkin import confirmation_extras
 
@@ -288,7 +300,12 @@ class EventCancelled(EventKind):
             "reason": notification.data.get("reason", "")
         }
         event = notification.subject_obj
-        return Outgoing(_("Cancelled: %(title)s") % {"title": event.title}, context)
+        attachments = []
+        if context["sessions"]:
+            attachments.append(
+                calendar_attachment(event, context["sessions"], notification, method=CANCEL)
+            )
+        return Outgoing(_("Cancelled: %(title)s") % {"title": event.title}, context, attachments)
 
 
 @register
@@ -314,25 +331,22 @@ class EventWithdrawn(EventKind):
 
 @register
 class EventChanged(EventKind):
-    """The dates of an event someone registered for moved."""
+    """Something a calendar shows of an event someone registered for changed: a session
+    added, moved or removed, its room, the venue or the join link."""
 
     code = "event_changed"
-    label = gettext_lazy("Event schedule changed")
+    label = gettext_lazy("Event changed")
 
     def window_for(self, event: Event) -> str:
-        # Short enough for the window column: the new start, to the second, and the end.
-        return (
-            f"{event.starts_at.astimezone(datetime.UTC):%Y%m%dT%H%M%S}-"
-            f"{event.ends_at.astimezone(datetime.UTC):%Y%m%dT%H%M%S}"
-        )
+        return f"seq-{event.calendar_sequence}"
 
     def check(self, notification):
         super().check(notification)
         event = notification.subject_obj
         if event.status != Event.Status.PUBLISHED:
             raise Skip(f"The event is {event.status} now.")
-        if event.starts_at is None or self.window_for(event) != notification.window:
-            raise Skip("The schedule changed again; a newer message supersedes this one.")
+        if self.window_for(event) != notification.window:
+            raise Skip("The event changed again; a newer message supersedes this one.")
         registration = notification.registration
         if registration is None or registration.status not in ACTIVE:
             raise Skip("The recipient is no longer registered.")
@@ -340,11 +354,24 @@ class EventChanged(EventKind):
     def compose(self, notification):
         event = notification.subject_obj
         context = self.compose_context(notification)
-        before = notification.data.get("before") or {}
-        previous_start = before.get("starts_at")
-        if previous_start:
-            context["previous_start"] = datetime.datetime.fromisoformat(previous_start)
-        return Outgoing(_("Schedule changed: %(title)s") % {"title": event.title}, context)
+        changes = []
+        for change in notification.data.get("changes", []):
+            change = dict(change)
+            for key in ("starts_at", "ends_at"):
+                if change.get(key):
+                    change[key] = datetime.datetime.fromisoformat(change[key])
+            if change["change"] == "moved":
+                change["before"] = datetime.datetime.fromisoformat(change["before"])
+            changes.append(change)
+        context["changes"] = changes
+        attachments = []
+        registration = notification.registration
+        if context["sessions"] and registration.status == Registration.Status.CONFIRMED:
+            attachments.append(
+                calendar_attachment(event, context["sessions"], notification, method=REQUEST)
+            )
+        subject = _("Changed: %(title)s") % {"title": event.title}
+        return Outgoing(subject, context, attachments)
 
 
 # --- Messages staff write -------------------------------------------------------------
@@ -550,6 +577,7 @@ class EventFollowup(NotificationKind):
             | {
                 "survey_url": survey_url,
                 "feedback_url": survey_url or _event_context(event)["event_url"],
+                "transcript_url": absolute_url(reverse("transcripts:transcript")),
             }
         )
         return Outgoing(_("How was %(title)s?") % {"title": event.title}, context)

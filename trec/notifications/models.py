@@ -154,3 +154,18 @@ class StaffMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Unsubscribed(models.Model):
+    """An address without an account that asked for no more of the hub's optional mail
+    (the one-click List-Unsubscribe link of, e.g., a gratitude thank-you)."""
+
+    email = models.EmailField(_("address"), unique=True)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unsubscribed address")
+        verbose_name_plural = _("unsubscribed addresses")
+
+    def __str__(self) -> str:
+        return self.email

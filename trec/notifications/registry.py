@@ -72,6 +72,9 @@ class NotificationKind:
     template: str = ""
     # Rows whose details hold secrets (a password reset link): not shown in the admin.
     confidential = False
+    # To a bare address: whether it is optional mail the address may unsubscribe from
+    # (one-click List-Unsubscribe). Account mail is optional when it has a preference.
+    optional = False
 
     def __init__(self) -> None:
         if not self.template:

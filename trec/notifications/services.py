@@ -283,13 +283,10 @@ def event_withdrawn_notify(*, event: Event) -> int:
     return len(recipients)
 
 
-def event_changed_notify(
-    *, event: Event, before: tuple[datetime.datetime | None, datetime.datetime | None]
-) -> int:
-    """The event's dates moved: everyone registered or waiting hears it. Returns how many."""
-    if event.status != Event.Status.PUBLISHED or event.starts_at is None or before[0] is None:
-        return 0
-    if before == (event.starts_at, event.ends_at):
+def event_changed_notify(*, event: Event, changes: list[dict]) -> int:
+    """What calendars show of a published event changed: everyone registered or waiting
+    hears what (and gets the updated calendar file). Returns how many."""
+    if event.status != Event.Status.PUBLISHED or not changes:
         return 0
     kind = get_kind(kinds.EventChanged.code)
     recipients = list(
@@ -299,12 +296,7 @@ def event_changed_notify(
         kind=kind.code,
         model=Event,
         rows=[(user_id, event.pk, kind.window_for(event)) for user_id in recipients],
-        data={
-            "before": {
-                "starts_at": before[0].isoformat(),
-                "ends_at": before[1].isoformat() if before[1] else None,
-            }
-        },
+        data={"changes": changes},
     )
     return len(recipients)
 
