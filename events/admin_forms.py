@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
 from trec.forms import DateTimeField
+from trec.notifications.models import StaffMessage
 
 from .models import Event, EventSession, Registration
 from .resources import unique_slug
@@ -149,12 +150,31 @@ class CancelForm(forms.Form):
 
 
 class RegistrantsEmailForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=_("To"),
+        choices=StaffMessage.Audience.choices,
+        initial=StaffMessage.Audience.ALL,
+        required=False,  # everyone, unless narrowed
+        widget=forms.RadioSelect,
+    )
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(
         label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
         max_length=10000,
+        help_text=_("Markdown: **bold**, *italics*, lists and [links](https://example.org)."),
     )
+
+    def __init__(self, *args, counts: dict[str, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [
+            (value, f"{label} ({counts[value]})")
+            for value, label in StaffMessage.Audience.choices
+            if value in counts
+        ]
+
+    def clean_audience(self):
+        return self.cleaned_data["audience"] or StaffMessage.Audience.ALL
 
     def clean_subject(self):
         # A header, so one line: collapse whatever whitespace was pasted in.

@@ -424,20 +424,43 @@ def registrants_for(*, event: Event, audience: str):
     return event.registrations.filter(AUDIENCES[audience], user__is_active=True)
 
 
+def registrants_email_draft(
+    *, event: Event, subject: str, body: str, sender, audience: str
+) -> StaffMessage:
+    """The message as it would be sent (unsaved): replies go to the provider's contact
+    address, else to the sender."""
+    return StaffMessage(
+        about=event,
+        sender=sender,
+        subject=subject,
+        body=body,
+        audience=audience,
+        reply_to=event.provider.contact_email or sender.email,
+    )
+
+
 def registrants_email(
     *, event: Event, subject: str, body: str, sender, audience: str = StaffMessage.Audience.ALL
 ) -> StaffMessage:
-    """A provider or coordinator writes to the event's registrants (the chosen audience);
-    replies go to the provider's contact address, else to the sender."""
-    recipients = registrants_for(event=event, audience=audience).values_list("user_id", flat=True)
+    """A provider or coordinator writes to the event's registrants (the chosen audience,
+    or only themselves for a test); the message joins the event's log."""
+    draft = registrants_email_draft(
+        event=event, subject=subject, body=body, sender=sender, audience=audience
+    )
+    if audience == StaffMessage.Audience.TEST:
+        recipients = [sender.pk]
+    else:
+        recipients = list(
+            registrants_for(event=event, audience=audience).values_list("user_id", flat=True)
+        )
     return notifications.staff_message_send(
         about=event,
         sender=sender,
         subject=subject,
         body=body,
         audience=audience,
-        recipient_ids=list(recipients),
-        reply_to=event.provider.contact_email or sender.email,
+        recipient_ids=recipients,
+        reply_to=draft.reply_to,
     )
 
 

@@ -13,6 +13,7 @@ from tests import factories
 from tests.events.test_admin_scoping import soup
 from tests.factories import in_days
 from trec.accounts.models import GradeBand, User
+from trec.notifications.models import Notification, StaffMessage
 from trec.transcripts.models import Credit
 
 Status = Registration.Status
@@ -252,7 +253,8 @@ def test_email_all_registrants(client, staff, program, django_capture_on_commit_
     email_url = reverse("admin:events_event_roster_email", args=[program.pk])
     assert email_url in client.get(roster_url(program)).content.decode()
     page = client.get(email_url).content.decode()
-    assert "goes to the 5 people registered, waiting or awaiting approval" in page
+    assert "Everyone registered, waiting or awaiting approval (5)" in page
+    assert "Confirmed registrants (2)" in page
 
     response = client.post(email_url, {"subject": "", "body": ""})
     assert response.status_code == 200 and mail.outbox == []
@@ -271,6 +273,51 @@ def test_email_all_registrants(client, staff, program, django_capture_on_commit_
     assert "Use the north lot" in message.body
     assert "Use the north lot" in message.alternatives[0][0]
     assert "Pat Lee" in message.body
+
+
+@pytest.mark.django_db
+def test_staff_choose_the_audience_preview_test_and_see_the_log(
+    client, staff, program, django_capture_on_commit_callbacks
+):
+    client.force_login(staff)
+    email_url = reverse("admin:events_event_roster_email", args=[program.pk])
+    typed = {
+        "subject": "Room change",
+        "body": "We meet in **Room 12**, see [map](https://x.org/m).",
+    }
+
+    # Preview: the message as it will look; nothing saved, nothing sent.
+    page = client.post(email_url, {**typed, "audience": "confirmed", "step": "preview"})
+    assert page.status_code == 200
+    preview = soup(page).select_one("iframe")["srcdoc"]
+    assert "<strong>Room 12</strong>" in preview and 'href="https://x.org/m"' in preview
+    assert "Room change" in soup(page).select_one("input[name=subject]")["value"]
+    assert not StaffMessage.objects.exists() and not Notification.objects.exists()
+
+    # A test goes to the sender only, and the typed text stays in the form.
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(email_url, {**typed, "audience": "confirmed", "step": "test"})
+    assert [m.to for m in mail.outbox] == [[staff.email]]
+    assert "We meet in **Room 12**" in page.content.decode()
+
+    # Sent to the confirmed registrants only: Markdown as HTML, clean text, Reply-To.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(email_url, {**typed, "audience": "confirmed"}, follow=True)
+    confirmed = {program.regs["ana"].user.email, program.regs["ben"].user.email}
+    assert {m.to[0] for m in mail.outbox} == confirmed
+    message = mail.outbox[0]
+    assert message.reply_to == [program.provider.contact_email]
+    assert "We meet in Room 12, see map (https://x.org/m)." in message.body
+    assert "**" not in message.body and "&lt;" not in message.body
+    assert f"http://127.0.0.1:8000{program.get_absolute_url()}" in message.body
+    assert "<strong>Room 12</strong>" in message.alternatives[0][0]
+    assert "Your message was sent to 2 registrants" in soup(response).get_text()
+    # The log: what was sent, by whom, to whom, and whether it went.
+    page = soup(client.get(email_url))
+    log = page.select_one("#log-heading").find_parent("section").get_text(" ")
+    assert "Confirmed registrants" in log and "A test to myself" in log
+    assert "ana@example.org — Sent" in log
 
 
 @pytest.mark.django_db

@@ -398,18 +398,23 @@ class StaffMessageKind(NotificationKind):
 
     def compose(self, notification):
         message = notification.subject_obj
-        about = message.about
-        context = _base_context(notification) | {
-            "message": message,
-            "about": about,
-            "about_title": getattr(about, "title", str(about)),
-            "about_url": absolute_url(about.get_absolute_url()),
-            "provider": getattr(about, "provider", None),
-            "sender": message.sender,
-            "body_html": render_markdown(message.body),
-            "body_text": markdown_to_text(message.body),
-        }
+        context = _base_context(notification) | staff_message_context(message)
         return Outgoing(message.subject, context, reply_to=message.reply_to)
+
+
+def staff_message_context(message: StaffMessage) -> dict:
+    """What a staff message shows (shared by the outbox and the preview)."""
+    about = message.about
+    return {
+        "message": message,
+        "about": about,
+        "about_title": getattr(about, "title", str(about)),
+        "about_url": absolute_url(about.get_absolute_url()),
+        "provider": getattr(about, "provider", None),
+        "sender": message.sender,
+        "body_html": render_markdown(message.body),
+        "body_text": markdown_to_text(message.body),
+    }
 
 
 # --- Reminders before each session ----------------------------------------------------

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +124,7 @@ class StaffMessage(models.Model):
         WAITING = "waiting", _("People on the waiting list or awaiting approval")
         ATTENDED = "attended", _("People who attended")
         ALL = "all", _("Everyone registered, waiting or awaiting approval")
+        TEST = "test", _("A test to myself")
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("about (type)")
@@ -145,6 +146,8 @@ class StaffMessage(models.Model):
     reply_to = models.EmailField(_("replies go to"), blank=True)
     recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    # Each recipient's copy in the outbox (what was sent to whom, and whether it went).
+    copies = GenericRelation(Notification, related_query_name="staff_message")
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -26,6 +26,7 @@ from kombu.exceptions import KombuError
 
 from events.models import Event, Registration
 from trec.accounts.roles import COORDINATORS_GROUP
+from trec.mail import build_message
 
 from . import kinds
 from .models import Notification, StaffMessage
@@ -224,6 +225,19 @@ def staff_message_send(
         rows=[(user_id, message.pk, "") for user_id in sorted(set(recipient_ids))],
     )
     return message
+
+
+def staff_message_preview(*, message: StaffMessage, user):
+    """The message as `user` would get it (not saved, not sent): (text, html)."""
+    kind = get_kind(kinds.StaffMessageKind.code)
+    email = build_message(
+        to=user.email,
+        subject=message.subject,
+        template=kind.template,
+        context={"user": user} | kinds.staff_message_context(message),
+        reply_to=message.reply_to,
+    )
+    return email.body, email.alternatives[0][0]
 
 
 # --- Registrations and events (called by events.services) ---------------------------
