@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0009_event_payment_method'),
+        ('events', '0012_outbound_click_visitor_key'),
     ]
 
     operations = [
