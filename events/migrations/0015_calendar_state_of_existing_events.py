@@ -14,7 +14,7 @@ def record_what_calendars_show(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0013_calendar_sequence"),
+        ("events", "0014_calendar_sequence"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('providers', '0004_session_request_form_token'),
+        ('providers', '0005_provider_texts_in_spanish'),
     ]
 
     operations = [

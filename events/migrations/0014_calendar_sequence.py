@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0012_outbound_click_visitor_key'),
+        ('events', '0013_session_room_and_track_in_spanish'),
     ]
 
     operations = [
