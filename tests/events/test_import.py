@@ -627,3 +627,24 @@ def test_a_repeated_row_must_carry_a_valid_session(client, staff, provider, topi
         ),
     ]
     assert Event.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_row_the_database_refuses_is_told_in_plain_words(client, staff, provider, topics):
+    # A NUL character passes every check but no Postgres text column takes it.
+    upload = csv_file(
+        "Math night;Games.;event;in_person;en;hub;;;;",
+        "Science\x00night;Experiments.;event;in_person;en;hub;;;;",
+        header=SESSIONS_HEADER,
+    )
+    client.force_login(staff)
+    page = soup(dry_run(client, upload))
+    errors = page.find("h2", string="Errors").find_next("ul")
+    assert [li.get_text(" ", strip=True) for li in errors("li")] == [
+        "Row 2: This row could not be saved. Check each of its cells against the example "
+        "file, or ask a coordinator for help."
+    ]
+    assert "NUL" not in str(page)
+    assert page.find("form", action=reverse(PROCESS_URL)) is None
+    assert Event.objects.count() == 0
