@@ -67,6 +67,7 @@ SESSION_TEXTS = {
     "session_location_es": "location_es",
 }
 
+REQUIRED = gettext_lazy("Required: this cell is blank.")
 SESSION_COLUMNS = ["session_start", "session_end", *SESSION_TEXTS]
 
 # Model fields the import never sets: left out of model validation.
@@ -394,7 +395,15 @@ class EventResource(resources.ModelResource):
             except ValidationError as error:
                 errors = error.update_error_dict(errors)
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError(
+                {
+                    column: [
+                        REQUIRED if getattr(error, "code", None) in ("blank", "null") else error
+                        for error in column_errors
+                    ]
+                    for column, column_errors in errors.items()
+                }
+            )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if instance.adds_session:

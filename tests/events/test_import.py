@@ -499,12 +499,12 @@ def test_xlsx_blank_required_cells_list_every_error_and_save_nothing(
         "Row 3 (line 4 of the file)",
     ]
     assert [li.get_text(" ", strip=True) for li in rows[0].select("ul > li")] == [
-        "title : This field cannot be blank."
+        "title : Required: this cell is blank."
     ]
     assert [li.get_text(" ", strip=True) for li in rows[1].select("ul > li")] == [
         "kind : “party” is not one of: event, webinar, program, on_demand.",
         "capacity : “many” is not a number.",
-        "summary : This field cannot be blank.",
+        "summary : Required: this cell is blank.",
     ]
     assert "violates" not in response.content.decode()
     assert page.find("form", action=reverse(PROCESS_URL)) is None
@@ -616,7 +616,7 @@ def test_a_repeated_row_must_carry_a_valid_session(client, staff, provider, topi
             "Row 3 (line 4 of the file)",
             ["session_start : “31/02/2027” is not a date and time like 2026-12-03 15:30."],
         ),
-        ("Row 4 (line 5 of the file)", ["title : This field cannot be blank."]),
+        ("Row 4 (line 5 of the file)", ["title : Required: this cell is blank."]),
         (
             "Row 5 (line 6 of the file)",
             ["kind : “party” is not one of: event, webinar, program, on_demand."],
