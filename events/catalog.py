@@ -136,7 +136,12 @@ class Catalog:
 
     @property
     def has_filters(self) -> bool:
-        return any(chip.name != "q" for chip in self.active_filters)
+        return self.filter_count > 0
+
+    @property
+    def filter_count(self) -> int:
+        """How many filters narrow the results (the search text is not one)."""
+        return sum(1 for chip in self.active_filters if chip.name != "q")
 
 
 class CountedPaginator(Paginator):
