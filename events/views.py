@@ -32,6 +32,7 @@ from .follows.models import SavedSearch
 from .ical import build_calendar
 from .models import Event, Registration
 from .search import suggest as search_suggest
+from .structured_data import event_meta
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 
@@ -125,6 +126,7 @@ def detail(request, slug):
             "event": page.event,
             "google_calendar_links": _google_calendar_links(request, page),
             "undo_cancel": _undo_cancel_open(request, page),
+            "meta": event_meta(page),
         },
     )
 

@@ -27,6 +27,20 @@
         }
       });
     });
+    // "Copy link" buttons (hidden without JavaScript) copy their link and say so.
+    document.querySelectorAll("button[data-copy-link]").forEach(function (button) {
+      if (!navigator.clipboard) {
+        return;
+      }
+      var status = button.closest("section").querySelector("[role='status']");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(button.getAttribute("data-copy-link")).then(
+          function () { status.textContent = button.getAttribute("data-copied"); },
+          function () { status.textContent = button.getAttribute("data-copy-failed"); }
+        );
+      });
+    });
     // Disclosures marked data-open-from="<width>" (header menu, catalog filters) are
     // always open at and above that width, and close again when the window narrows.
     document.querySelectorAll("details[data-open-from]").forEach(function (details) {

@@ -138,6 +138,12 @@ def test_every_main_page_passes_axe(
     page.set_default_timeout(10_000)
     try:
         page.goto(live_server.url + "/")
+        if width <= 360:  # a compact header: brand and a menu button, opened by keyboard
+            assert page.locator("header.site-header").bounding_box()["height"] <= 64
+            expect(page.get_by_role("link", name="Sign in")).to_be_hidden()
+            keyboard_to(page, r"^Menu$")
+            page.keyboard.press("Enter")
+            expect(page.get_by_role("link", name="Sign in")).to_be_visible()
         if language == "es":  # the switcher, by keyboard
             keyboard_to(page, r"^Español$")
             page.keyboard.press("Enter")
