@@ -14,6 +14,7 @@ import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -406,11 +407,14 @@ class EventResource(resources.ModelResource):
             )
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if instance.adds_session:
-            create_session(self.events_by_row[instance.first_row], instance)
-            self.row_added_session = True
-            return
-        super().save_instance(instance, is_create, row, **kwargs)
+        # In a savepoint: a row the database refuses is reported (PlainError) and the
+        # rows after it are still checked, instead of failing as "transaction aborted".
+        with transaction.atomic():
+            if instance.adds_session:
+                create_session(self.events_by_row[instance.first_row], instance)
+                self.row_added_session = True
+                return
+            super().save_instance(instance, is_create, row, **kwargs)
 
     def save_m2m(self, instance, row, **kwargs):
         if not instance.adds_session:

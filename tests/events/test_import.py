@@ -636,15 +636,19 @@ def test_a_row_the_database_refuses_is_told_in_plain_words(client, staff, provid
     upload = csv_file(
         "Math night;Games.;event;in_person;en;hub;;;;",
         "Science\x00night;Experiments.;event;in_person;en;hub;;;;",
+        "Art night;Paint.;party;in_person;en;hub;;;;",  # still checked after the refusal
         header=SESSIONS_HEADER,
     )
     client.force_login(staff)
-    page = soup(dry_run(client, upload))
+    response = dry_run(client, upload)
+    page = soup(response)
     errors = page.find("h2", string="Errors").find_next("ul")
     assert [li.get_text(" ", strip=True) for li in errors("li")] == [
         "Row 2: This row could not be saved. Check each of its cells against the example "
         "file, or ask a coordinator for help."
     ]
+    assert "Nothing was imported: 1 row has errors" in row_errors(response)
+    assert "“party” is not one of" in row_errors(response)
     assert "NUL" not in str(page)
     assert page.find("form", action=reverse(PROCESS_URL)) is None
     assert Event.objects.count() == 0
