@@ -16,6 +16,10 @@
       window.sessionStorage.removeItem(FOCUS_KEY);
       var control = focusId && document.getElementById(focusId);
       if (control && !summary) {
+        var drawer = control.closest("details");
+        if (drawer) {
+          drawer.open = true;  // the filter drawer the choice was made in stays open
+        }
         control.focus();
       }
     } catch (error) { /* storage disabled: focus simply starts at the top */ }
