@@ -8,6 +8,7 @@ let it through) and every page that shows it is parsed: no script from the paylo
 
 import datetime
 import html
+import json
 import re
 
 import pytest
@@ -78,8 +79,12 @@ def assert_inert(content: bytes, page: str) -> BeautifulSoup:
                     plain = re.sub(r"[\s\x00-\x1f]", "", html.unescape(item)).lower()
                     assert not plain.startswith(BAD_SCHEMES), f"{page}: {name}={item!r}"
     for script in soup.find_all("script"):
-        if script.get("type") == "application/json":
-            continue  # data, not code (json_script escapes it)
+        if script.get("type") in ("application/json", "application/ld+json"):
+            # Data, not code (escaped like json_script): it parses, and nothing in it
+            # can close the script element.
+            json.loads(script.string or "null")
+            assert "<" not in (script.string or ""), f"{page}: {script}"
+            continue
         assert script.get("src", "").startswith("/static/"), f"{page}: {script}"
         assert not (script.string or "").strip(), f"{page}: inline script {script}"
     # Elements user text must never bring in (the pages' own icons live outside the
