@@ -6,9 +6,11 @@ the private calendar feed lists the event; a coordinator approves a submitted li
 in the back office; the provider checks people in on the roster.
 """
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 
 from events.models import Attendance, Event
 from tests import factories
@@ -105,11 +107,14 @@ def test_coordinator_approves_and_provider_checks_people_in(
     provider = factories.ProviderFactory(name="SAZAEYC")
     staff = factories.ProviderStaffFactory(provider=provider)
     coordinator = factories.CoordinatorFactory()
+    # Under way now: it can still be published, and people can be checked in.
+    now = timezone.now()
     listing = factories.EventFactory(
         provider=provider,
         title="Play-based Learning in Pre-K",
         status=Event.Status.SUBMITTED,
         published_at=None,
+        sessions=[(now - datetime.timedelta(hours=1), now + datetime.timedelta(hours=2))],
     )
 
     # The coordinator approves the submitted listing from the back office.

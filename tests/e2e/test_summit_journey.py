@@ -8,6 +8,7 @@ import re
 import pytest
 
 from events.models import Registration, SessionChoice
+from events.services import event_sync_schedule
 from tests import factories
 from tests.e2e.test_catalog_journey import sign_in
 from tests.factories import in_days
@@ -96,6 +97,13 @@ def test_register_and_build_a_schedule_on_a_phone(live_server, browser, assert_a
     assert_accessible(phone)
     registration = Registration.objects.get(event=summit, user=educator)
     assert registration.session_choices.filter(status="confirmed").count() == 2
+
+    # The summit's day comes (check-in opens on its first day): the sessions move to today.
+    for moved in summit.sessions.all():
+        moved.starts_at -= datetime.timedelta(days=10)
+        moved.ends_at -= datetime.timedelta(days=10)
+        moved.save(update_fields=["starts_at", "ends_at"])
+    event_sync_schedule(event=summit)
 
     # At the desk, a staff member finds her by name on their own phone and checks her in.
     desk = browser.new_context(
