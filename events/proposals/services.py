@@ -63,8 +63,9 @@ def _presenting_user_ids(proposal: Proposal) -> list[int]:
 
 
 def _invite(presenter: Presenter) -> None:
-    """E-mail the invitation to the account with that address, if there is one (without
-    one, the invitation waits on "My hub" for whoever signs up with the address)."""
+    """E-mail the invitation: to the account with that address, or to the bare address
+    (in the lead's language) when nobody has an account yet; the invitation also waits on
+    "My hub" for whoever signs up with the address."""
     from .notifications import CoPresenterInvited
 
     user_id = (
@@ -74,6 +75,13 @@ def _invite(presenter: Presenter) -> None:
     )
     if user_id is not None:
         _notify(user_id=user_id, kind=CoPresenterInvited.code, subject=presenter)
+    else:
+        notification_enqueue(
+            kind=CoPresenterInvited.code,
+            subject=presenter,
+            email=presenter.email,
+            language=presenter.proposal.submitted_by.preferred_language,
+        )
 
 
 def _sync_co_presenters(proposal: Proposal, emails: Iterable[str]) -> None:

@@ -73,6 +73,25 @@ def test_an_educator_submits_with_a_co_presenter_who_is_invited(client, educator
     assert answers == {str(call.questions.get().pk): "Three routines they can use on Monday."}
 
 
+def test_a_co_presenter_without_an_account_is_invited_by_e_mail(
+    client, educator, mailoutbox, django_capture_on_commit_callbacks
+):
+    call = CallFactory()
+    client.force_login(educator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("proposals:submit", args=[call.slug]),
+            form_data(call, co_presenters="new.colleague@school.example.org\n"),
+        )
+    invited = Presenter.objects.get(is_lead=False)
+    row = Notification.objects.get(kind="proposal_copresenter_invited", object_id=invited.pk)
+    assert row.recipient is None and row.email == "new.colleague@school.example.org"
+    (message,) = [m for m in mailoutbox if m.to == ["new.colleague@school.example.org"]]
+    assert "invites you to co-present" in message.subject
+    assert message.body.startswith("Hello,")
+    assert reverse("proposals:invitation", kwargs={"token": invited.token}) in message.body
+
+
 def test_a_draft_is_saved_and_not_yet_submitted(client, educator):
     call = CallFactory()
     client.force_login(educator)
