@@ -1,7 +1,9 @@
 """Reads that the call, proposal, review and management pages share. Each reads in a
 fixed number of queries, whatever the number of proposals, reviews or presenters."""
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, StdDev
+import math
+
+from django.db.models import Avg, Count, Exists, F, FloatField, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from .models import Call, Conflict, Presenter, Proposal, Review
@@ -80,12 +82,19 @@ def ranked(call: Call) -> list[Proposal]:
         .filter(call=call)
         .select_related("session_format", "room", "slot")
         .annotate(
-            mean=Avg("reviews__score"),
-            spread=StdDev("reviews__score"),
+            mean=Avg("reviews__score", output_field=FloatField()),
+            # The spread from the mean square, so SQLite (no STDDEV) counts it too.
+            mean_square=Avg(F("reviews__score") * F("reviews__score"), output_field=FloatField()),
             review_count=Count("reviews"),
         )
         .order_by(F("mean").desc(nulls_last=True), "title", "pk")
     )
+    for proposal in proposals:  # the population standard deviation, as STDDEV_POP
+        proposal.spread = (
+            None
+            if proposal.mean is None
+            else math.sqrt(max(0.0, proposal.mean_square - proposal.mean**2))
+        )
     presenters_of(proposals)
     return proposals
 
