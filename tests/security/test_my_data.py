@@ -7,6 +7,7 @@ import datetime
 import io
 import itertools
 import json
+import os
 from decimal import Decimal
 
 import pytest
@@ -21,6 +22,8 @@ from communities.models import Community, MeetingAttendance, Membership, Thread
 from communities.models import Post as DiscussionPost
 from events import program_services
 from events.models import Attendance, Registration, SavedEvent, SessionChoice
+from events.proposals.models import Proposal, Review
+from events.proposals.services import review_save
 from events.services import event_saved, registration_create
 from gratitude.models import Post as GratitudePost
 from providers.models import SessionRequest
@@ -29,6 +32,8 @@ from surveys.models import Response as SurveyResponse
 from tests import factories
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.gratitude.conftest import make_wall
+from tests.proposals.factories import CallFactory, add_reviewer, proposal
+from tests.providers.utils import png
 from trec.accounts.models import User
 from trec.notifications.models import Notification
 from trec.transcripts.models import Certificate, Credit
@@ -210,8 +215,8 @@ def test_the_downloads_take_the_same_queries_for_little_or_much(
 
 # session + user, the user again with district and school, grade bands, interests, then
 # one query per section (registrations and memberships each prefetch their attendance),
-# saved searches, district shares and district views included.
-QUERIES = 2 + 3 + 20
+# saved searches, district shares, district views, proposals and reviews included.
+QUERIES = 2 + 3 + 22
 
 
 # --- Deleting the account -------------------------------------------------------------
@@ -431,3 +436,54 @@ def test_the_pages_take_a_fixed_number_of_queries(
     with django_assert_num_queries(queries):
         response = client.get(reverse(name))
     assert response.status_code == 200
+
+
+def test_proposals_they_present_and_reviews_they_wrote_are_in_the_download_and_go_with_them(
+    client, person
+):
+    """A presenter's bio and photo are personal data: in the download, gone on deletion.
+    Drafts are deleted, proposals under consideration withdrawn, so no committee keeps
+    reviewing someone who has left; the reviews they wrote stay with the committee."""
+    call = CallFactory()
+    submitted = proposal(call, person, title="Phonics that sticks")
+    draft = proposal(call, person, submit=False, title="Half an idea")
+    presenter = submitted.presenters.get(user=person)
+    presenter.photo = png(name="dana.png")
+    presenter.save()
+    photo_path = presenter.photo.path
+    other_call = CallFactory()
+    add_reviewer(other_call, person)
+    theirs = proposal(other_call, title="Someone else's session")
+    review_save(
+        proposal=theirs,
+        reviewer=person,
+        scores={criterion.pk: 4 for criterion in other_call.criteria.all()},
+        comment="Strong routines, thin on assessment.",
+    )
+
+    client.force_login(person)
+    data = json.loads(client.get(reverse("accounts:my_data_json")).content)
+    mine = {item["proposal"]: item for item in data["proposals"]}
+    assert set(mine) == {"Phonics that sticks", "Half an idea"}
+    assert mine["Phonics that sticks"]["bio"] == "Teaches first grade."
+    assert mine["Phonics that sticks"]["photo"].endswith(".png")
+    assert mine["Phonics that sticks"]["lead_presenter"] is True
+    assert data["proposal_reviews"] == [
+        {
+            "call": other_call.title,
+            "proposal": "Someone else's session",
+            "score": "4.00",
+            "comment": "Strong routines, thin on assessment.",
+            "written": data["proposal_reviews"][0]["written"],
+        }
+    ]
+
+    delete_account(client, person)
+    assert not Proposal.objects.filter(pk=draft.pk).exists()
+    submitted.refresh_from_db()
+    assert submitted.status == Proposal.Status.WITHDRAWN
+    presenter.refresh_from_db()
+    assert presenter.bio == "" and not presenter.photo
+    assert "dana" not in presenter.email
+    assert not os.path.exists(photo_path)
+    assert Review.objects.filter(proposal=theirs).count() == 1

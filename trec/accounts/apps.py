@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,5 @@ class AccountsConfig(AppConfig):
         from .reference import ensure_reference_data
 
         post_migrate.connect(ensure_reference_data, sender=self)
+        # Each app's part of "download my data" and of account deletion (trec.privacy).
+        autodiscover_modules("privacy")

@@ -1,19 +1,7 @@
-from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from communities.models import Community, Membership
-from communities.services import membership_withdraw
-from events.models import OutboundClick, Registration, SavedEvent
-from events.services import ACTIVE as ACTIVE_REGISTRATIONS
-from events.services import registration_cancel
-from gratitude.models import Post as GratitudePost
-from providers.models import ProviderMembership, SessionRequest, new_request_token
-from surveys.models import Response as SurveyResponse
-from trec.notifications.models import Notification
-from trec.transcripts.models import Certificate
+from trec import privacy
 
 from .models import User, new_calendar_token
 
@@ -41,64 +29,27 @@ def calendar_token_reset(*, user: User) -> str:
 def account_delete(*, user: User) -> User:
     """Delete a person's account: their personal data goes, the anonymous counts stay.
 
-    - Purely personal rows are deleted: saved events, e-mail addresses (and their
-      confirmations), social logins (and tokens), provider memberships, messages not
-      yet sent, unfinished survey drafts.
-    - The User row stays as a tombstone so registrations, attendance, PD-hour credits
-      and community memberships (what the impact report counts) keep adding up:
-      name, e-mail (``deleted-<id>@invalid``), school, experience, interests and
-      preferences are scrubbed; the password becomes unusable (which also ends every
-      session: Django checks a session against the password hash), the account
-      inactive, the calendar feed token new. Role, grade bands, district and students
-      served stay: coarse facts the impact report breaks its counts down by.
-    - The places they hold in what is still to come are given up, through the same
-      services as when they cancel themselves, so the next person waiting is promoted
-      in this transaction: registrations for events not yet over (and, for programs,
-      their session choices), applications and seats in communities not yet closed.
-      Past registrations and closed cohorts stay (the report's history).
-    - Submitted survey responses stay (the survey's counts), linked to the tombstone.
-    - What they wrote for others: gratitude posts they signed become anonymous;
-      discussion posts stay, shown as by "Former member"; the answers of their
-      community applications are cleared; certificates lose the name and are revoked,
-      so the public verification page names no one. School-visit requests they sent
-      keep the school and the dates the provider works with; the contact's name,
-      e-mail, phone and notes are scrubbed and the private status link stops working.
+    The User row stays as a tombstone so registrations, attendance, PD-hour credits
+    and community memberships (what the impact report counts) keep adding up: name,
+    e-mail (``deleted-<id>@invalid``), school, experience, interests and preferences
+    are scrubbed; the password becomes unusable (which also ends every session: Django
+    checks a session against the password hash), the account inactive, the calendar
+    feed token new. Role, grade bands, district and students served stay: coarse facts
+    the impact report breaks its counts down by.
+
+    What each app holds is its own to hand back or scrub, in its ``privacy.py``
+    (trec.privacy), all in this transaction: first the places they hold in what is
+    still to come are given up through the app's own services, so the next person
+    waiting is promoted (seats, session choices, community places, open proposals);
+    then personal rows are deleted or scrubbed (saved events, e-mail addresses, social
+    logins, unsent messages, survey drafts, saved searches, district shares, presenter
+    bios and photos, the contact details of school-visit requests), and what they wrote
+    for others stays without their name (gratitude posts unsigned, discussion posts by
+    "Former member", certificates revoked and unnamed).
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     now = timezone.now()
-    _give_up_places(user)
-
-    SavedEvent.objects.filter(user=user).delete()
-    EmailAddress.objects.filter(user=user).delete()
-    SocialAccount.objects.filter(user=user).delete()
-    ProviderMembership.objects.filter(user=user).delete()
-    Notification.objects.filter(recipient=user).exclude(status=Notification.Status.SENT).delete()
-    SurveyResponse.objects.filter(user=user, status=SurveyResponse.Status.DRAFT).delete()
-    OutboundClick.objects.filter(user=user).update(user=None)
-
-    GratitudePost.objects.filter(author=user).update(author=None, author_name="", is_anonymous=True)
-    Membership.objects.filter(user=user).update(answers=[])
-    former = gettext("Former member")
-    Certificate.objects.filter(user=user).update(recipient_name=former)
-    Certificate.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=now, revoked_reason="Account deleted"
-    )
-    for session_request in SessionRequest.objects.filter(submitted_by=user):
-        session_request.contact_name = former
-        session_request.contact_email = f"deleted-{user.pk}@invalid"
-        session_request.contact_phone = ""
-        session_request.notes = ""
-        session_request.token = new_request_token()
-        session_request.save(
-            update_fields=[
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-                "notes",
-                "token",
-                "updated_at",
-            ]
-        )
+    privacy.erase_person(user, now=now)
 
     user.email = f"deleted-{user.pk}@invalid"
     user.first_name = ""
@@ -119,19 +70,3 @@ def account_delete(*, user: User) -> User:
     user.deleted_at = now
     user.save()
     return user
-
-
-def _give_up_places(user: User) -> None:
-    """Cancel the registrations and withdraw the memberships that still hold a place,
-    promoting whoever waits (registration_cancel and membership_withdraw do both)."""
-    registrations = Registration.objects.filter(
-        user=user, status__in=ACTIVE_REGISTRATIONS, completed_at__isnull=True
-    ).select_related("event")
-    for registration in registrations:
-        if not registration.event.is_past:
-            registration_cancel(registration=registration)
-    memberships = Membership.objects.filter(user=user).exclude(
-        community__status=Community.Status.CLOSED
-    )
-    for membership in memberships:
-        membership_withdraw(membership=membership)
