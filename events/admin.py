@@ -29,7 +29,7 @@ from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
 from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
 
-from . import admin_views, services
+from . import admin_listing, admin_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
@@ -142,6 +142,48 @@ class ExpoBoothInline(admin.TabularInline):
 MissingSpanishEventFilter = missing_spanish("title", "summary", "description")
 
 
+class ListingWhenFilter(admin.SimpleListFilter):
+    """The list opens on upcoming listings (and those with no date yet); past ones,
+    drafts and those waiting for review are one click away."""
+
+    title = gettext_lazy("Show")
+    parameter_name = "when"
+    DEFAULT = "upcoming"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("upcoming", _("Upcoming")),
+            ("past", _("Past")),
+            ("draft", _("Drafts")),
+            ("review", _("Needs review")),
+            ("all", _("All")),
+        ]
+
+    def value(self):
+        return super().value() or self.DEFAULT
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        if request.method != "GET" and self.parameter_name not in self.used_parameters:
+            # An action posted without the list's query string acts on what was chosen.
+            return queryset
+        now = timezone.now()
+        upcoming = models.Q(ends_at__gte=now) | models.Q(ends_at__isnull=True)
+        return {
+            "upcoming": lambda: queryset.filter(upcoming),
+            "past": lambda: queryset.filter(ends_at__lt=now).exclude(kind=Event.Kind.ON_DEMAND),
+            "draft": lambda: queryset.filter(status=Event.Status.DRAFT),
+            "review": lambda: queryset.filter(status=Event.Status.SUBMITTED),
+        }.get(self.value(), lambda: queryset)()
+
+
 @admin.register(Event)
 class EventAdmin(ImportMixin, ProviderScopedAdmin):
     form = EventAdminForm
@@ -151,10 +193,10 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     tmp_storage_class = ImportUploadStorage
     confirm_form_class = EventImportConfirmForm
     change_form_template = "admin/events/event/change_form.html"
+    import_export_change_list_template = "admin/events/event/change_list.html"
     list_display = [
         "title",
         "provider",
-        "kind",
         "status",
         "first_session",
         "registrations",
@@ -166,7 +208,11 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     ordering = ["starts_at", "title"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics", "grade_bands"]
-    actions = ["approve_and_publish", "return_to_provider"]
+    actions = [
+        "approve_and_publish",
+        "return_to_provider",
+        *["submit_for_review", "close_registration", "duplicate_listings", "export_csv"],
+    ]
     list_per_page = 50
 
     class Media:
@@ -185,7 +231,15 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         )
 
     def get_list_filter(self, request):
-        filters = ["status", "kind", "format", "language", "topics", MissingSpanishEventFilter]
+        filters = [
+            ListingWhenFilter,
+            "status",
+            "kind",
+            "format",
+            "language",
+            "topics",
+            MissingSpanishEventFilter,
+        ]
         if request.user.is_coordinator:
             filters.append(("provider", CollapsedRelatedFilter))
         return filters
@@ -271,6 +325,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                         "registration_mode",
                         "external_registration_url",
                         "requires_approval",
+                        "registration_closed",
                         "capacity",
                         "cost",
                         "payment_method",
@@ -341,6 +396,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                     "can_cancel": admin_views.can_cancel(self, request, obj),
                     "is_coordinator": request.user.is_coordinator,
                     "returned": obj.status == Event.Status.DRAFT and bool(obj.review_comment),
+                    **self.listing_tools(request, obj),
                 }
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -461,6 +517,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
             return wrap(handler)
 
         return [
+            *admin_listing.urls(self, page, info),
             path(
                 "import/template.csv",
                 page(admin_views.import_template_view),
@@ -488,6 +545,49 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
             ),
             *super().get_urls(),
         ]
+
+    # --- Listing fast: duplicate, series, templates, bulk actions (events.admin_listing) ---
+
+    def get_list_display(self, request):
+        """Narrow enough for a 1366 px screen with the filters beside it: staff of a
+        single provider do not need the provider column."""
+        shown = list(super().get_list_display(request))
+        ids = provider_ids_for(request.user)
+        if ids is not None and len(ids) <= 1:
+            shown.remove("provider")
+        return shown
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_add_permission(request):
+            extra_context["templates_url"] = reverse("admin:events_event_templates")
+        return super().changelist_view(request, extra_context)
+
+    def listing_tools(self, request, obj) -> dict:
+        """The change page's buttons for the listing pages."""
+        tools = {}
+        if self.has_change_permission(request, obj):
+            tools["series_url"] = reverse("admin:events_event_series", args=[obj.pk])
+        if self.has_add_permission(request):
+            tools["duplicate_url"] = reverse("admin:events_event_duplicate", args=[obj.pk])
+            tools["save_template_url"] = reverse("admin:events_event_save_template", args=[obj.pk])
+        return tools
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Submit for review"))
+    def submit_for_review(self, request, queryset):
+        return admin_listing.submit_for_review(self, request, queryset)
+
+    @admin.action(permissions=["change"], description=gettext_lazy("Close registration"))
+    def close_registration(self, request, queryset):
+        return admin_listing.close_registration(self, request, queryset)
+
+    @admin.action(permissions=["add"], description=gettext_lazy("Duplicate as drafts"))
+    def duplicate_listings(self, request, queryset):
+        return admin_listing.duplicate(self, request, queryset)
+
+    @admin.action(permissions=["view"], description=gettext_lazy("Export as CSV"))
+    def export_csv(self, request, queryset):
+        return admin_listing.export_csv(self, request, queryset)
 
     # --- Import -------------------------------------------------------------------------
 

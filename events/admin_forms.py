@@ -54,6 +54,7 @@ class EventAdminForm(forms.ModelForm):
             "registration_mode",
             "external_registration_url",
             "requires_approval",
+            "registration_closed",
             "capacity",
             "cost",
             "payment_method",

@@ -194,6 +194,11 @@ class Event(models.Model):
     )
     external_registration_url = models.URLField(_("registration page"), blank=True)
     requires_approval = models.BooleanField(_("provider approves each registration"), default=False)
+    registration_closed = models.BooleanField(
+        _("registration closed"),
+        default=False,
+        help_text=_("Closed: the listing stays in the catalog but takes no new registrations."),
+    )
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     join_url = models.URLField(
@@ -618,3 +623,37 @@ class ExpoBooth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} at {self.event} ({self.booth})"
+
+
+class ListingTemplate(models.Model):
+    """A provider's saved starting point for new listings ("Save as template" on an
+    event, "New from template" in the back office): the event's texts in both languages,
+    its settings, topics and grade bands, never its dates or registrations. Written and
+    read by events.listing."""
+
+    provider = models.ForeignKey(
+        "providers.Provider",
+        on_delete=models.CASCADE,
+        related_name="listing_templates",
+        verbose_name=_("provider"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    # The event's own field values (events.listing.TEMPLATE_FIELDS), as JSON.
+    fields = models.JSONField(default=dict)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="+")
+    grade_bands = models.ManyToManyField("accounts.GradeBand", blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider", "name"]
+        verbose_name = _("listing template")
+        verbose_name_plural = _("listing templates")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "name"], name="listing_template_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

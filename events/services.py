@@ -124,6 +124,8 @@ def check_open_for_registration(event: Event) -> None:
         raise RegistrationClosed(_("This event is not open for registration."))
     if not event.registers_on_hub:
         raise RegistrationClosed(_("Registration for this event is not on TREC Hub."))
+    if event.registration_closed:
+        raise RegistrationClosed(_("Registration for this event is closed."))
     if event.is_past:
         raise RegistrationClosed(_("This event has already taken place."))
 

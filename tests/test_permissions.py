@@ -651,6 +651,20 @@ ROUTES = {
         lambda w: admin_url("events_event_cancel", w["published_a"].pk),
         ADMIN_A_ONLY,
     ),
+    # Listing fast (events.admin_listing): another provider's event is not found.
+    "admin:events_event_duplicate": (
+        lambda w: admin_url("events_event_duplicate", w["published_a"].pk),
+        ADMIN_A_ONLY,
+    ),
+    "admin:events_event_series": (
+        lambda w: admin_url("events_event_series", w["published_a"].pk),
+        ADMIN_A_ONLY,
+    ),
+    "admin:events_event_save_template": (
+        lambda w: admin_url("events_event_save_template", w["published_a"].pk),
+        ADMIN_A_ONLY,
+    ),
+    "admin:events_event_templates": (url("admin:events_event_templates"), ADMIN_STAFF),
     "admin:events_event_import": (url("admin:events_event_import"), ADMIN_STAFF),
     "admin:events_event_process_import": (
         url("admin:events_event_process_import"),
