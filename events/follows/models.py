@@ -2,14 +2,16 @@
 
 A saved search keeps the catalog's query string (to link back to the catalog) and the
 same filters as columns, so a newly published listing is matched against every saved
-search in one SQL query (services.listing_match), never by running each search.
+search in one SQL query (services.listing_match), never by running each search, and
+the result is one row per listing (ListingMatch), whatever the number of matches.
 Following a provider or a topic is a saved search with just that filter: one model,
 one matcher, one e-mail.
 """
 
+import json
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -134,66 +136,60 @@ class SavedSearch(models.Model):
         return self.query.startswith(("provider=", "topic=")) and "&" not in self.query
 
 
-class AlertMatch(models.Model):
-    """A published listing that matched a saved search: waits for its e-mail (the
-    notification that carries it), one row per search and listing."""
+class SearchIdsField(models.Field):
+    """A sorted list of ids: a PostgreSQL bigint[] (written by one INSERT ... SELECT
+    array_agg, read back with unnest and INTERSECT), JSON text elsewhere."""
 
-    # Indexed by the unique constraint below (search first).
-    search = models.ForeignKey(
-        SavedSearch,
-        on_delete=models.CASCADE,
-        related_name="matches",
-        verbose_name=_("search"),
-        db_index=False,
-    )
+    def db_type(self, connection):
+        return "bigint[]" if connection.vendor == "postgresql" else "text"
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return json.loads(value)
+        return list(value)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return json.loads(value)
+        return list(value or [])
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        ids = sorted({int(pk) for pk in value or []})
+        return ids if connection.vendor == "postgresql" else json.dumps(ids)
+
+
+class ListingMatch(models.Model):
+    """A published listing, matched once against every saved search: for each frequency
+    ONE row with the ids of the searches of that frequency it satisfies and of their
+    educators (not one row per search), written by one INSERT ... SELECT.
+
+    Rows are written under the alerts lock, so their ids follow the order of matching
+    and serve as the cursor of the alert e-mails: each e-mail records in its outbox row
+    the rows it covers, (``from``, ``upto``], and is composed from them when it is sent
+    (selectors.alert_items). A listing goes out with the frequency its searches had when
+    it was matched."""
+
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
     )
-    # Copied from the search, so a period's e-mail finds its rows with one index (the
-    # partial one below; an account is never deleted outright, so no index of its own).
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    frequency = models.CharField(
+        _("how often"), max_length=10, choices=SavedSearch.Frequency.choices
     )
-    frequency = models.CharField(max_length=10, choices=SavedSearch.Frequency.choices)
-    notification = models.ForeignKey(
-        "notifications.Notification",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("e-mail"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
+    searches = SearchIdsField(_("matching saved searches"), default=list, editable=False)
+    users = SearchIdsField(_("their educators"), default=list, editable=False)
+    matched_at = models.DateTimeField(_("matched"), db_index=True)
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = _("alert match")
-        verbose_name_plural = _("alert matches")
+        verbose_name = _("matched listing")
+        verbose_name_plural = _("matched listings")
         constraints = [
-            models.UniqueConstraint(fields=["search", "event"], name="alert_match_once"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["frequency", "user"],
-                condition=Q(notification__isnull=True),
-                name="alert_match_waiting",
+            models.UniqueConstraint(
+                fields=["event", "frequency"], name="listing_matched_once_per_frequency"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.search_id} → {self.event_id}"
-
-
-class MatchedListing(models.Model):
-    """A published listing whose matching ran: the catch-up sweep skips it."""
-
-    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="+")
-    matched_at = models.DateTimeField(auto_now_add=True)
-    matches = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("matched listing")
-        verbose_name_plural = _("matched listings")
-
-    def __str__(self) -> str:
-        return f"{self.event_id}: {self.matches}"
+        return f"{self.event_id} ({self.frequency}): {len(self.searches)}"

@@ -2,16 +2,13 @@
 educator's saved searches and follows during one period, grouped by search, each group
 with its own one-click unsubscribe link."""
 
-from collections import defaultdict
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.models import Event
 from trec.mail import absolute_url
 from trec.notifications.registry import NotificationKind, Outgoing, Skip, register
 
-from .models import AlertMatch
+from .selectors import alert_items
 from .services import ALERT_KIND, unsubscribe_token
 
 
@@ -26,34 +23,19 @@ class SavedSearchAlert(NotificationKind):
 
     def load(self, notifications):
         super().load(notifications)
-        matches = defaultdict(list)
-        rows = (
-            AlertMatch.objects.filter(notification__in=[n.pk for n in notifications])
-            .select_related(
-                "search__grade_band", "search__topic", "search__provider", "event__provider"
-            )
-            .order_by("search_id", "event__starts_at", "event_id")
-        )
-        for match in rows:
-            matches[match.notification_id].append(match)
+        items = alert_items(notifications)
         for notification in notifications:
-            notification.matches = matches.get(notification.pk, [])
+            notification.items = items[notification.pk]
 
     def check(self, notification):
         super().check(notification)
-        # A listing withdrawn since it matched is left out.
-        notification.matches = [
-            match
-            for match in notification.matches
-            if match.event.status == Event.Status.PUBLISHED and not match.event.is_private
-        ]
-        if not notification.matches:
+        # Listings withdrawn, and searches stopped, since the match are left out.
+        if not notification.items:
             raise Skip("No matching listing is still published.")
 
     def compose(self, notification):
         groups = {}
-        for match in notification.matches:
-            search = match.search
+        for search, event in notification.items:
             if search.pk not in groups:
                 groups[search.pk] = {
                     "search": search,
@@ -64,9 +46,9 @@ class SavedSearchAlert(NotificationKind):
                     "events": [],
                 }
             groups[search.pk]["events"].append(
-                {"event": match.event, "url": absolute_url(match.event.get_absolute_url())}
+                {"event": event, "url": absolute_url(event.get_absolute_url())}
             )
-        count = len({match.event_id for match in notification.matches})
+        count = len({event.pk for _search, event in notification.items})
         subject = ngettext(
             "%(count)d new listing for your saved searches",
             "%(count)d new listings for your saved searches",

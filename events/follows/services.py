@@ -18,8 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BooleanField, Max, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Max, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +33,10 @@ from trec.notifications.services import (
     BROKER_ERRORS,
     PUBLISH_OPTIONS,
     notifications_enqueue_many,
+    notifications_enqueue_select,
 )
 
-from .models import AlertMatch, MatchedListing, SavedSearch
+from .models import ListingMatch, SavedSearch
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,13 @@ SAVED_PARAMETERS = (
 SEND_HOUR = 7
 # Listings published this recently are matched by the sweep if their own task was lost.
 CATCH_UP = datetime.timedelta(days=2)
+# How far back an e-mail of each frequency looks for listings its reader has not heard
+# about (two periods and some): a listing still unsent after that is not announced.
+LOOKBACK = {
+    "instant": datetime.timedelta(days=2),
+    "daily": datetime.timedelta(days=4),
+    "weekly": datetime.timedelta(days=15),
+}
 Frequency = SavedSearch.Frequency
 
 
@@ -160,9 +167,9 @@ def saved_search_update(*, search: SavedSearch, frequency: str) -> SavedSearch:
     if frequency not in Frequency.values:
         raise ValidationError(_("Choose how often to hear about new events."))
     search.frequency = frequency
+    # Listings it matched that wait for an e-mail go out with the new frequency's next
+    # e-mail, unless that one already passed them (the frequency is read at sending).
     search.save(update_fields=["frequency"])
-    # Matches waiting for the old period's e-mail go out with the new one.
-    AlertMatch.objects.filter(search=search, notification__isnull=True).update(frequency=frequency)
     return search
 
 
@@ -204,22 +211,9 @@ def _dates_match(sessions: list[tuple[datetime.datetime, datetime.datetime]]) ->
     return condition
 
 
-def _text_match(event: Event) -> Q:
-    """Postgres: the stored tsquery against the listing's vector, or the text word-similar
-    to its title (the catalog's two tests). Elsewhere the text is checked afterwards."""
-    if not postgres():
-        return Q()
-    vector_or_title = RawSQL(
-        "(SELECT search_vector FROM events_event WHERE id = %s) @@ follows_savedsearch.terms"
-        " OR follows_savedsearch.text <%% %s",
-        [event.pk, event.title],
-        output_field=BooleanField(),
-    )
-    return Q(text="") | Q(vector_or_title)
-
-
 def matching_searches(event: Event):
-    """The saved searches `event` satisfies (without the non-Postgres text check)."""
+    """The saved searches whose structured filters `event` satisfies (their search text
+    is tested next, by _record_match)."""
     grade_ids = list(event.grade_bands.values_list("pk", flat=True))
     topic_ids = list(event.topics.values_list("pk", flat=True))
     sessions = list(event.sessions.values_list("starts_at", "ends_at"))
@@ -232,42 +226,67 @@ def matching_searches(event: Event):
         & (Q(provider__isnull=True) | Q(provider_id=event.provider_id))
         & (Q(min_hours__isnull=True) | Q(min_hours__lte=event.pd_hours))
         & _dates_match(sessions)
-        & _text_match(event)
     )
     if event.cost > 0:
         conditions &= Q(free_only=False)
-    return SavedSearch.objects.filter(conditions, user__is_active=True)
+    # Inactive accounts' e-mails are skipped when sent: the match stays one scan of the
+    # saved searches, with no join.
+    return SavedSearch.objects.filter(conditions)
 
 
-def _record_matches(event: Event) -> list[tuple[int, str]]:
-    """Write an AlertMatch for every saved search `event` satisfies; returns their
-    (user id, frequency). On Postgres one INSERT ... SELECT: the matches never leave
-    the database. Elsewhere the search text is checked per distinct text afterwards."""
-    matching = matching_searches(event)
+# A listing's rows, one per frequency, in one statement. The search text is tested after
+# the structured filters (OFFSET 0 keeps the planner from merging them), so only the few
+# searches left are compared with the listing: the stored tsquery against its search
+# vector, or the text word-similar to its title (the catalog's two tests).
+RECORD_MATCH_SQL = """
+INSERT INTO follows_listingmatch (event_id, frequency, matched_at, searches, users)
+SELECT %s, f.frequency, %s,
+       COALESCE(array_agg(m.id ORDER BY m.id) FILTER (WHERE m.id IS NOT NULL), '{{}}'),
+       COALESCE(array_agg(DISTINCT m.user_id) FILTER (WHERE m.id IS NOT NULL), '{{}}')
+FROM unnest(%s::varchar[]) AS f(frequency)
+LEFT JOIN (
+    SELECT s.id, s.user_id, s.frequency
+    FROM ({structured} OFFSET 0) AS s(id, user_id, frequency, text, terms)
+    WHERE s.text = ''
+       OR (SELECT search_vector FROM events_event WHERE id = %s) @@ s.terms
+       OR s.text <%% %s
+) AS m ON m.frequency = f.frequency
+GROUP BY f.frequency
+RETURNING frequency, id, cardinality(searches)
+"""
+
+
+def _record_match(event: Event, now: datetime.datetime) -> dict[str, tuple[int, int]]:
+    """Write the listing's rows, one per frequency: the ids of the saved searches of that
+    frequency it satisfies and of their educators. Returns {frequency: (row id, number
+    of searches)}. On PostgreSQL one INSERT ... SELECT with array_agg: the ids never
+    leave the database. Elsewhere the search text is checked afterwards, once per text."""
+    matching = matching_searches(event).order_by()
     if postgres():
-        select, params = matching.values_list("pk", "user_id", "frequency").query.sql_with_params()
+        columns = ("pk", "user_id", "frequency", "text", "terms")
+        select, params = matching.values(*columns).query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO follows_alertmatch (search_id, user_id, frequency, event_id, "  # noqa: S608
-                f"created_at) SELECT matched.*, %s, now() FROM ({select}) AS matched "
-                "ON CONFLICT DO NOTHING RETURNING user_id, frequency",
-                [event.pk, *params],
+                RECORD_MATCH_SQL.format(structured=select),
+                [event.pk, now, Frequency.values, *params, event.pk, event.title],
             )
-            return cursor.fetchall()
+            return {frequency: (pk, count) for frequency, pk, count in cursor.fetchall()}
     rows = list(matching.values_list("pk", "user_id", "frequency", "text"))
     base = Event.objects.filter(pk=event.pk)
-    found = {
-        text for text in {row[3] for row in rows if row[3]} if search_events(base, text).exists()
-    }
-    rows = [row for row in rows if not row[3] or row[3] in found]
-    AlertMatch.objects.bulk_create(
-        [
-            AlertMatch(search_id=pk, event_id=event.pk, user_id=user_id, frequency=frequency)
-            for pk, user_id, frequency, _text in rows
-        ],
-        ignore_conflicts=True,
-    )
-    return [(user_id, frequency) for _pk, user_id, frequency, _text in rows]
+    texts = {row[3] for row in rows if row[3]}
+    found = {text for text in texts if search_events(base, text).exists()}
+    result = {}
+    for frequency in Frequency.values:
+        hits = [row for row in rows if row[2] == frequency and (not row[3] or row[3] in found)]
+        match = ListingMatch.objects.create(
+            event=event,
+            frequency=frequency,
+            matched_at=now,
+            searches=[row[0] for row in hits],
+            users=[row[1] for row in hits],
+        )
+        result[frequency] = (match.pk, len(hits))
+    return result
 
 
 def _is_listed(event: Event) -> bool:
@@ -284,21 +303,21 @@ def _lock_alerts() -> None:
 
 @transaction.atomic
 def listing_match(*, event_id: int, now: datetime.datetime | None = None) -> int:
-    """Match a listing, once, against every saved search; record the matches and put
-    the "right away" e-mails in the outbox. Returns the number of matches (0 for a
-    listing that is not in the catalog or was matched before)."""
+    """Match a listing, once, against every saved search; record the result in one row
+    and put the "right away" e-mails in the outbox. Returns the number of matching
+    searches (0 for a listing that is not in the catalog or was matched before)."""
     now = now or timezone.now()
     _lock_alerts()
     event = Event.objects.filter(pk=event_id).first()
-    if event is None or MatchedListing.objects.filter(event_id=event_id).exists():
+    if event is None or ListingMatch.objects.filter(event_id=event_id).exists():
         return 0
     if not _is_listed(event):
         return 0
-    rows = _record_matches(event)
-    MatchedListing.objects.create(event=event, matches=len(rows))
-    if any(frequency == Frequency.INSTANT for _user_id, frequency in rows):
-        _enqueue_period(Frequency.INSTANT, period_window(Frequency.INSTANT, now), event_id=event.pk)
-    return len(rows)
+    rows = _record_match(event, now)
+    row_id, instant = rows[Frequency.INSTANT]
+    if instant:
+        _enqueue_period(Frequency.INSTANT, now=now, newer_than=row_id - 1)
+    return sum(count for _row_id, count in rows.values())
 
 
 def listing_published(*, event: Event) -> None:
@@ -342,44 +361,100 @@ def period_due(frequency: str, now: datetime.datetime) -> bool:
     return local.weekday() > 0 or local.hour >= SEND_HOUR
 
 
-def _enqueue_period(frequency: str, window: str, *, event_id: int | None = None) -> int:
-    """One e-mail for this period to each educator with matches waiting (of one listing,
-    for "right away"), unless they already have this period's e-mail: their matches then
-    wait for the next period. Matches are attached to the new e-mails in one UPDATE.
-    Returns how many e-mails were put in the outbox."""
-    waiting = AlertMatch.objects.filter(notification__isnull=True, frequency=frequency)
-    if event_id is not None:
-        waiting = waiting.filter(event_id=event_id)
-    waiting_users = set(waiting.order_by().values_list("user_id", flat=True).distinct())
-    served = Notification.objects.filter(
-        kind=ALERT_KIND, window=window, recipient_id__in=sorted(waiting_users)
-    ).values_list("recipient_id", flat=True)
-    new = sorted(waiting_users - set(served))
-    if not new:
+def _enqueue_period(
+    frequency: str, *, now: datetime.datetime, newer_than: int | None = None
+) -> int:
+    """One e-mail for this period to each educator whose saved searches of this frequency
+    matched a listing since their previous such e-mail: among the listings matched after
+    `newer_than` (the one just published), else within LOOKBACK. Someone who already
+    has this period's e-mail waits for the next period: the outbox key (recipient, kind,
+    window) never holds two. Each e-mail records the listing rows it covers, (from,
+    upto]: from its predecessor's `upto` (or the LOOKBACK floor) to the newest row, and
+    is composed from them when it is sent (selectors.alert_items), so nothing is written
+    per match. Returns how many e-mails were put in the outbox."""
+    rows = ListingMatch.objects.filter(frequency=frequency)
+    newest = rows.aggregate(last=Max("pk"))["last"]
+    if newest is None:
         return 0
-    before = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
-    notifications_enqueue_many(
-        kind=ALERT_KIND,
-        model=get_user_model(),
-        rows=[(user_id, user_id, window) for user_id in new],
+    floor = (
+        rows.filter(matched_at__lt=now - LOOKBACK[frequency]).aggregate(last=Max("pk"))["last"] or 0
     )
-    # Attach the waiting matches to the e-mails just written (after `before`, under the
-    # lock), as a join on the outbox key: the planner drives it from the few new e-mails
-    # into the matches' partial index, however stale its row estimates are.
-    sql = (
-        "UPDATE follows_alertmatch SET notification_id = n.id "
-        'FROM notifications_notification n WHERE n.id > %s AND n.kind = %s AND n."window" = %s '
-        "AND n.content_type_id = %s AND n.recipient_id = follows_alertmatch.user_id "
-        "AND follows_alertmatch.notification_id IS NULL AND follows_alertmatch.frequency = %s"
+    since = floor if newer_than is None else max(floor, newer_than)
+    window = period_window(frequency, now)
+    if postgres():
+        return _enqueue_in_sql(frequency, window, floor=floor, since=since, newest=newest)
+    return _enqueue_in_python(frequency, window, floor=floor, since=since, newest=newest)
+
+
+# Who gets this period's e-mail, in one statement: the educators in the arrays of this
+# frequency's rows in (since, newest] whose previous e-mail of this frequency (the last
+# window of its prefix: a backward scan of the outbox key) is not this period's and
+# stopped before the newest of those rows. (An inactive account's e-mail is skipped
+# when it is sent, as every kind's is.)
+ENQUEUE_SQL = """
+SELECT waiting.user_id, waiting.user_id, %s,
+       jsonb_build_object('from', GREATEST(COALESCE(last.upto, 0), %s), 'upto', %s)
+FROM (
+    SELECT matched.user_id, max(lm.id) AS newest
+    FROM follows_listingmatch lm
+    CROSS JOIN LATERAL unnest(lm.users) AS matched(user_id)
+    WHERE lm.id > %s AND lm.id <= %s AND lm.frequency = %s
+    GROUP BY matched.user_id
+) AS waiting
+LEFT JOIN LATERAL (
+    SELECT n."window", (n.data ->> 'upto')::bigint AS upto
+    FROM notifications_notification n
+    WHERE n.recipient_id = waiting.user_id AND n.kind = %s AND n.content_type_id = %s
+      AND n.object_id = waiting.user_id AND n."window" > %s AND n."window" < %s
+    ORDER BY n."window" DESC
+    LIMIT 1
+) AS last ON true
+WHERE waiting.newest > COALESCE(last.upto, 0) AND last."window" IS DISTINCT FROM %s
+"""
+
+
+def _enqueue_in_sql(frequency: str, window: str, *, floor: int, since: int, newest: int) -> int:
+    user_model = get_user_model()
+    content_type = ContentType.objects.get_for_model(user_model)
+    params = [window, floor, newest, since, newest, frequency]
+    params += [ALERT_KIND, content_type.pk, f"{frequency}:", f"{frequency};", window]
+    ids = notifications_enqueue_select(
+        kind=ALERT_KIND, model=user_model, select=ENQUEUE_SQL, params=params
     )
-    params = [before, ALERT_KIND, window, ContentType.objects.get_for_model(get_user_model()).pk]
-    params.append(frequency)
-    if event_id is not None:
-        sql += " AND follows_alertmatch.event_id = %s"
-        params.append(event_id)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-    return len(new)
+    return len(ids)
+
+
+def _enqueue_in_python(frequency: str, window: str, *, floor: int, since: int, newest: int) -> int:
+    """ENQUEUE_SQL for databases without arrays (SQLite, small data)."""
+    newest_for_user: dict[int, int] = {}
+    rows = ListingMatch.objects.filter(pk__gt=since, pk__lte=newest, frequency=frequency)
+    for pk, users in rows.values_list("pk", "users"):
+        for user_id in users:
+            newest_for_user[user_id] = max(pk, newest_for_user.get(user_id, 0))
+    active = get_user_model().objects.filter(pk__in=list(newest_for_user), is_active=True)
+    newest_for_user = {pk: newest_for_user[pk] for pk in active.values_list("pk", flat=True)}
+    previous: dict[int, tuple[str, int]] = {}
+    earlier = Notification.objects.filter(
+        kind=ALERT_KIND, recipient_id__in=list(newest_for_user), window__startswith=f"{frequency}:"
+    )
+    for user_id, earlier_window, data in earlier.values_list("recipient_id", "window", "data"):
+        if earlier_window > previous.get(user_id, ("", 0))[0]:
+            previous[user_id] = (earlier_window, int(data.get("upto", 0)))
+    by_start: dict[int, list[int]] = {}
+    for user_id, last_row in newest_for_user.items():
+        upto = previous.get(user_id, ("", 0))[1]
+        if last_row > upto:
+            by_start.setdefault(max(upto, floor), []).append(user_id)
+    period = Notification.objects.filter(kind=ALERT_KIND, window=window)
+    before = period.count()
+    for start, user_ids in by_start.items():
+        notifications_enqueue_many(
+            kind=ALERT_KIND,
+            model=get_user_model(),
+            rows=[(user_id, user_id, window) for user_id in sorted(user_ids)],
+            data={"from": start, "upto": newest},
+        )
+    return period.count() - before
 
 
 @transaction.atomic
@@ -390,14 +465,14 @@ def alerts_enqueue_due(*, now: datetime.datetime | None = None) -> int:
     unmatched = (
         Event.objects.listed()
         .filter(published_at__gte=now - CATCH_UP)
-        .exclude(pk__in=MatchedListing.objects.values("event_id"))
+        .exclude(pk__in=ListingMatch.objects.filter(frequency=Frequency.INSTANT).values("event_id"))
         .values_list("pk", flat=True)
     )
     for event_id in list(unmatched):
         listing_match(event_id=event_id, now=now)
     _lock_alerts()
     return sum(
-        _enqueue_period(frequency, period_window(frequency, now))
+        _enqueue_period(frequency, now=now)
         for frequency in Frequency.values
         if period_due(frequency, now)
     )

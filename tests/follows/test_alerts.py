@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.follows import services
-from events.follows.models import AlertMatch, SavedSearch
+from events.follows.models import ListingMatch, SavedSearch
 from events.models import Event
 from tests import factories
 from trec.accounts.models import GradeBand
@@ -109,7 +109,7 @@ def test_publishing_a_matching_listing_sends_one_grouped_alert(
     # Two of the educator's searches matched: one e-mail, both groups in it.
     assert alerts_for(educator).count() == 1
     assert not alerts_for(other).exists()
-    assert AlertMatch.objects.filter(event=draft).count() == 0
+    assert not ListingMatch.objects.filter(event=draft).exists()
     sent = [m for m in mail.outbox if m.to == [educator.email]]
     assert len(sent) == 1
     message = sent[0]
@@ -120,13 +120,21 @@ def test_publishing_a_matching_listing_sends_one_grouped_alert(
     assert "Stop these alerts" in html
 
 
+def sent_to(user):
+    """The alert e-mails delivered to `user` so far (the outbox's delivery, in-process)."""
+    notifications_dispatch(alerts_for(user).values_list("pk", flat=True))
+    return [m for m in mail.outbox if m.to == [user.email]]
+
+
 def test_at_most_one_alert_per_period_and_the_rest_in_the_next(
     educator, topic, django_capture_on_commit_callbacks
 ):
-    search = SavedSearch.objects.create(
+    SavedSearch.objects.create(
         user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
     )
-    first, second = (submitted(topics=[topic]) for _ in range(2))
+    first = submitted(title="First literacy circle", topics=[topic])
+    second = submitted(title="Second literacy circle", topics=[topic])
+    mail.outbox.clear()
     publish(first, django_capture_on_commit_callbacks)
     publish(second, django_capture_on_commit_callbacks)
     # Editing and saving a published listing again does not match it again.
@@ -134,17 +142,22 @@ def test_at_most_one_alert_per_period_and_the_rest_in_the_next(
     assert services.listing_match(event_id=first.pk) == 0
 
     assert alerts_for(educator).count() == 1
-    waiting = AlertMatch.objects.get(search=search, event=second)
-    assert waiting.notification is None
+    (message,) = sent_to(educator)
+    assert "First literacy circle" in message.body
+    assert "Second literacy circle" not in message.body  # it waits for the next hour
 
-    # The next hour's sweep sends what waited, once.
+    # The next hour's sweep sends what waited, once; nothing is sent twice.
     later = timezone.now() + datetime.timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.alerts_enqueue_due(now=later)
-        services.alerts_enqueue_due(now=later)
+        assert services.alerts_enqueue_due(now=later) == 1
+        assert services.alerts_enqueue_due(now=later) == 0
     assert alerts_for(educator).count() == 2
-    waiting.refresh_from_db()
-    assert waiting.notification.window == services.period_window("instant", later)
+    assert alerts_for(educator).filter(window=services.period_window("instant", later)).exists()
+    first_mail, second_mail = sent_to(educator)
+    assert "Second literacy circle" in second_mail.body
+    assert "First literacy circle" not in second_mail.body
+    # Two hours on, nothing waits: no third e-mail.
+    assert services.alerts_enqueue_due(now=later + datetime.timedelta(hours=1)) == 0
 
 
 def test_daily_and_weekly_alerts_wait_for_their_morning(educator, topic):
@@ -203,7 +216,7 @@ def test_dates_use_the_catalogs_rule(educator):
         SavedSearch.objects.create(
             user=educator, query=f"{start}{end}", starts_on=start, ends_on=end
         )
-        services.MatchedListing.objects.all().delete()
+        ListingMatch.objects.all().delete()
         assert services.listing_match(event_id=listing.pk) == int(expected), (start, end)
 
 

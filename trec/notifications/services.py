@@ -19,7 +19,7 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import KombuError
@@ -175,6 +175,27 @@ def notifications_enqueue_many(
         if len(object_ids) <= 500:
             pending = pending.filter(object_id__in=object_ids)
         ids = list(pending.order_by("pk").values_list("pk", flat=True))
+        enqueue_on_commit(ids)
+    return ids
+
+
+def notifications_enqueue_select(*, kind: str, model, select: str, params: Sequence) -> list[int]:
+    """Set-based fan-out (PostgreSQL): one outbox row per row of the SQL `select`, which
+    yields (recipient_id, object_id, window, data as jsonb), in one INSERT ... SELECT, so
+    the rows never leave the database; keys already in the outbox are skipped. Returns
+    the new rows' ids, handed over on commit."""
+    get_kind(kind)
+    now = timezone.now()
+    sql = (
+        'INSERT INTO notifications_notification (recipient_id, object_id, "window", data, '  # noqa: S608 - the caller's fixed SQL
+        "kind, content_type_id, email, language, status, attempts, last_error, message_id, "
+        "created_at, updated_at) SELECT picked.*, %s, %s, '', '', %s, 0, '', '', %s, %s "
+        f'FROM ({select}) AS picked(recipient_id, object_id, "window", data) '
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [kind, _content_type(model).pk, PENDING, now, now, *params])
+        ids = sorted(row[0] for row in cursor.fetchall())
         enqueue_on_commit(ids)
     return ids
 
