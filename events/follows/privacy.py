@@ -16,5 +16,6 @@ def saved_searches(user) -> list[dict]:
 
 @privacy.eraser()
 def forget_searches(user, *, now) -> None:
-    # Their pending matches go with them (cascade), so no alert is ever built for them.
+    # No alert is built without its searches (selectors.alert_items): listings already
+    # matched keep only the bare account id in their arrays.
     SavedSearch.objects.filter(user=user).delete()
