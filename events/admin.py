@@ -326,6 +326,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                         "external_registration_url",
                         "requires_approval",
                         "registration_closed",
+                        "joins_after_start",
                         "capacity",
                         "cost",
                         "payment_method",

@@ -55,6 +55,7 @@ class EventAdminForm(forms.ModelForm):
             "external_registration_url",
             "requires_approval",
             "registration_closed",
+            "joins_after_start",
             "capacity",
             "cost",
             "payment_method",

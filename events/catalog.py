@@ -3,11 +3,15 @@ page's permission-checked lookup, and what is on this month for the home page.
 
 Each read runs a fixed number of SQL queries whatever the number of results:
 
-catalog_page   1 aggregate (kind, format, language and free counts, plus the total)
-               + 1 GROUP BY each for grade bands, topics and providers
-               + 1 for the page of events (its ids picked in a subquery, so seats are
-                 counted for twenty events, not every match)
-               + 1 prefetch of their grade bands                                 = 6
+catalog_page   1 for every facet count and the total (a narrow projection of the
+                 matches from a covering partial index)
+               + 1 for the page of events (its ids picked in a subquery; the next
+                 session and seats taken are stored columns, so a card costs no
+                 subquery)
+               + 1 prefetch of their grade bands                                 = 3
+               (+ 1 counting query when full-text search finds little and typo
+                 tolerance joins in). Pages stop at MAX_PAGES, so the deepest
+                 page reads at most MAX_PAGES x PAGE_SIZE index entries before it.
 event_page     1 event (provider, seats, saved) + 3 prefetches (sessions, topics,
                grade bands) + 1 for the viewer's registration when signed in
 upcoming_this_month   1 + 1 prefetch
@@ -15,7 +19,12 @@ upcoming_this_month   1 + 1 prefetch
 Facet counts are *disjunctive*: each group is counted with every other active filter
 applied but not its own, so "Webinar (4)" always means "choose Webinar and you get 4",
 even while "Event" is chosen. For a group with nothing chosen that is exactly the count
-within the current results.
+within the current results. Grade bands and topics take several values (an event with
+any of them matches); their counts, too, leave out their own group's choice.
+
+Dates are the next session's (Event.next_starts_at, the first session not yet over):
+the card shows it, "Soonest first" sorts on it and the date filters test it, so a
+series under way is placed by the session still to come.
 """
 
 import datetime
@@ -32,7 +41,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
 from django.http import Http404, QueryDict
@@ -51,12 +59,14 @@ from .models import Event, EventSession, Registration, SavedEvent, Topic
 from .services import RegistrationClosed, check_open_for_registration
 
 PAGE_SIZE = 20
+MAX_PAGES = 50  # the first 1,000 matches can be paged through; filters narrow the rest
 TOP_PROVIDERS = 12
 
 ORDERINGS = {
-    Sort.SOONEST: (F("starts_at").asc(nulls_last=True), "title", "pk"),
+    # By the next session (a series under way sorts by the session still to come).
+    Sort.SOONEST: (F("next_starts_at").asc(nulls_last=True), "title", "pk"),
     Sort.NEWEST: (F("published_at").desc(nulls_last=True), "-pk"),
-    Sort.RELEVANCE: ("-rank", F("starts_at").asc(nulls_last=True), "title", "pk"),
+    Sort.RELEVANCE: ("-rank", F("next_starts_at").asc(nulls_last=True), "title", "pk"),
 }
 
 FACET_LABELS = {
@@ -68,6 +78,7 @@ FACET_LABELS = {
     "cost": gettext_lazy("Cost"),
     "language": gettext_lazy("Language"),
 }
+MULTIPLE = ("grade", "topic")  # facets where several values may be chosen
 CHOICE_FACETS = {
     "kind": Event.Kind.choices,
     "format": Event.Format.choices,
@@ -145,7 +156,9 @@ class Catalog:
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (computed with the facets) instead of asking again."""
+    """A paginator told its count (computed with the facets) instead of asking again,
+    and capped at MAX_PAGES: a page costs Postgres the rows before it, so the deepest
+    page stays cheap (nobody reads page 300; the filters narrow faster)."""
 
     def __init__(self, object_list, per_page, *, count: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -155,28 +168,46 @@ class CountedPaginator(Paginator):
     def count(self) -> int:
         return self._known_count
 
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
 
-def with_next_session(queryset: QuerySet) -> QuerySet:
-    """Annotate `next_starts_at`: the start of the first session not yet over."""
-    upcoming = (
-        EventSession.objects.filter(event_id=OuterRef("pk"), ends_at__gte=timezone.now())
-        .order_by("starts_at")
-        .values("starts_at")[:1]
-    )
-    return queryset.annotate(next_starts_at=Subquery(upcoming))
+    @property
+    def capped(self) -> bool:
+        """More matches than the pages show."""
+        return self.count > MAX_PAGES * self.per_page
+
+    def _get_page(self, *args, **kwargs):
+        return CappedPage(*args, **kwargs)
+
+
+class CappedPage(Page):
+    def end_index(self) -> int:
+        return min(self.number * self.paginator.per_page, self.paginator.count)
 
 
 # Long columns a card never shows (a deferred field read in the card would cost a query
 # per card: keep this list to what events/_event_card.html does not use).
-CARD_UNUSED = ("description", "search_vector", "review_comment", "provider__description")
+CARD_UNUSED = (
+    "description",
+    "description_es",
+    "search_vector",
+    "review_comment",
+    "payment_instructions",
+    "payment_instructions_es",
+    "calendar_state",
+    "provider__description",
+)
 
 
 def for_cards(queryset: QuerySet) -> QuerySet:
-    """What events/_event_card.html reads, without a query per card."""
-    return with_next_session(
+    """What events/_event_card.html reads, without a query per card: the next session
+    and seats taken are stored columns of the event (events.services keeps them), so a
+    card costs no subquery."""
+    return (
         queryset.select_related("provider")
         .defer(*CARD_UNUSED)
-        .with_seats()
+        .with_stored_seats()
         .prefetch_related("grade_bands")
     )
 
@@ -306,28 +337,28 @@ def _facets_from(filterset: EventFilter, rows: dict) -> dict[str, Facet]:
     for (name, value), (label, label_es, position, n) in rows.items():
         if name in of:
             of[name].append((value, label, label_es, position, n))
-    grade = data.get("grade")
+    grades = data.get("grade", [])  # several may be chosen (any of them matches)
     bands = sorted(of["grade"], key=lambda row: row[3])
     facets["grade"] = Facet(
         "grade",
         FACET_LABELS["grade"],
         [
-            FacetOption(code, str(GradeBand(code=code, name=label)), n, code == grade)
+            FacetOption(code, str(GradeBand(code=code, name=label)), n, code in grades)
             for code, label, _es, _position, n in bands
         ],
     )
-    topic = data.get("topic")
-    # Values without a match are left out (the chosen one stays, for its chip).
+    chosen_topics = data.get("topic", [])
+    # Values without a match are left out (chosen ones stay, for their chips).
     topics = [
         (str(Topic(slug=slug, name=label, name_es=label_es or "")), slug, n)
         for slug, label, label_es, _position, n in of["topic"]
-        if n or slug == topic
+        if n or slug in chosen_topics
     ]
     topics.sort(key=lambda t: t[0].casefold())  # by the name the reader sees
     facets["topic"] = Facet(
         "topic",
         FACET_LABELS["topic"],
-        [FacetOption(slug, label, n, slug == topic) for label, slug, n in topics],
+        [FacetOption(slug, label, n, slug in chosen_topics) for label, slug, n in topics],
     )
     provider = data.get("provider")
     providers = [
@@ -345,10 +376,15 @@ def _facets_from(filterset: EventFilter, rows: dict) -> dict[str, Facet]:
     return facets
 
 
-def _query_without(params: QueryDict, *names: str) -> str:
+def _query_without(params: QueryDict, *names: str, value: str | None = None) -> str:
+    """The query string without these parameters (or, with `value`, without that one
+    value of a repeated parameter), back on page 1."""
     query = params.copy()
     for name in (*names, "page"):
-        query.pop(name, None)
+        if value is not None and name in names:
+            query.setlist(name, [v for v in query.getlist(name) if v != value])
+        else:
+            query.pop(name, None)
     return query.urlencode()
 
 
@@ -359,11 +395,19 @@ def _active_filters(filterset: EventFilter, params: QueryDict, facets: dict) -> 
         label = _("Search: ‘%(text)s’") % {"text": filterset.search_text}
         chips.append(ActiveFilter("q", label, _query_without(params, "q")))
     for name in ("kind", "format", "grade", "topic", "provider", "language"):
-        if name in data:
-            selected = facets[name].selected
-            value = selected.label if selected else data[name]
-            label = f"{facets[name].label}: {value}"
-            chips.append(ActiveFilter(name, label, _query_without(params, name)))
+        if name not in data:
+            continue
+        if name in MULTIPLE:  # a chip per chosen value, each removing only itself
+            labels = {option.value: option.label for option in facets[name].options}
+            for value in data[name]:
+                label = f"{facets[name].label}: {labels.get(value, value)}"
+                remove = _query_without(params, name, value=value)
+                chips.append(ActiveFilter(name, label, remove))
+            continue
+        selected = facets[name].selected
+        value = selected.label if selected else data[name]
+        label = f"{facets[name].label}: {value}"
+        chips.append(ActiveFilter(name, label, _query_without(params, name)))
     if data.get("cost") == FREE:
         chips.append(ActiveFilter("cost", _("Free only"), _query_without(params, "cost")))
     if "start" in data:
@@ -509,7 +553,15 @@ class EventPage:
         return not self.closed_reason and self.registration is None
 
     @property
+    def remaining_sessions(self) -> int:
+        """Sessions not yet over (for a series under way)."""
+        now = timezone.now()
+        return sum(1 for session in self.sessions if session.ends_at >= now)
+
+    @property
     def register_label(self) -> str:
+        if self.event.is_under_way:
+            return _("Join the remaining sessions")
         if self.event.requires_approval:
             return _("Request a place")
         if self.is_full:
@@ -581,13 +633,10 @@ def upcoming_this_month(*, limit: int = 6) -> list[Event]:
     time), soonest next session first: for the home page's "What is on this month"."""
     today = timezone.localdate()
     next_month = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    this_month = EventSession.objects.filter(
-        ends_at__gte=timezone.now(), starts_at__lt=start_of_day(next_month)
-    )
     ordering = ("next_starts_at", "title", "pk")
     # The first session not yet over is this month's, for an event with one this month.
-    upcoming = with_next_session(
-        Event.objects.public().filter(pk__in=this_month.values("event_id"))
-    ).order_by(*ordering)
-    chosen = upcoming.values("pk")[:limit]
+    upcoming = Event.objects.public().filter(
+        next_starts_at__lt=start_of_day(next_month), next_ends_at__gte=timezone.now()
+    )
+    chosen = upcoming.order_by(*ordering).values("pk")[:limit]
     return list(for_cards(Event.objects.filter(pk__in=chosen)).order_by(*ordering))

@@ -292,11 +292,14 @@ def _sync_schedules(event_ids) -> None:
     """The bulk equivalent of services.event_sync_schedule for freshly seeded events."""
     from django.db.models import Max, Min, OuterRef, Subquery
 
+    from .services import next_sessions_refresh
+
     spans = EventSession.objects.filter(event=OuterRef("pk")).order_by().values("event")
     Event.objects.filter(pk__in=event_ids).update(
         starts_at=Subquery(spans.annotate(v=Min("starts_at")).values("v")),
         ends_at=Subquery(spans.annotate(v=Max("ends_at")).values("v")),
     )
+    next_sessions_refresh(event_ids=event_ids)
 
 
 def seed_registrations(ctx, batch_size: int = 5000) -> None:
@@ -349,6 +352,9 @@ def seed_registrations(ctx, batch_size: int = 5000) -> None:
             created += _flush(pending)
             ctx.progress("registrations", created, target)
     created += _flush(pending)
+    from .services import seats_refresh
+
+    seats_refresh(event_ids=event_ids)
     _attend_past_sessions(event_ids, now)
     ctx.report("registrations created", created)
     ctx.report("registrations", Registration.objects.count())
@@ -599,6 +605,9 @@ def _fill_summit(event, educator_ids, rng, *, people, attended: bool) -> int:
             ]
     SessionChoice.objects.bulk_create(choices)
     Attendance.objects.bulk_create(attendance, ignore_conflicts=True)
+    from .services import seats_refresh
+
+    seats_refresh(event_ids=[event.pk])
     if attended:
         transcript_sync_for_event(event=event)
     return len(registrations)

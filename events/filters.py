@@ -2,8 +2,9 @@
 
 Every filter can also state itself as a ``Q`` (``EventFilter.conditions()``), so the
 catalog can count each facet with every *other* active filter applied, in one query
-per group, instead of filtering once per facet value. Many-to-many filters (grade band,
-topic) and the date range are ``pk IN (subquery)`` semi-joins: they never join rows in,
+per group, instead of filtering once per facet value. Many-to-many filters (grade bands,
+topics: several may be chosen, and an event with any of them matches) are ``pk IN
+(subquery)`` semi-joins: they never join rows in,
 so an event never appears twice and no ``DISTINCT`` is needed. The subqueries are
 uncorrelated, so Postgres runs each once and hashes it, however many facet counts
 repeat the condition (a correlated EXISTS would run once per event per count).
@@ -23,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trec.forms import DateField
 
-from .models import Event, EventSession
+from .models import Event
 from .search import search_events
 
 
@@ -68,33 +69,78 @@ def start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def has_grade_band(code: str) -> Q:
+def _codes(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def has_grade_band(codes) -> Q:
+    """Any of these grade bands (one code or several: choosing K–2 and 3–5 widens)."""
     through = Event.grade_bands.through.objects
-    return Q(pk__in=through.filter(gradeband__code=code).values("event_id"))
+    return Q(pk__in=through.filter(gradeband__code__in=_codes(codes)).values("event_id"))
 
 
-def has_topic(slug: str) -> Q:
+def has_topic(slugs) -> Q:
+    """Any of these topics (one slug or several)."""
     through = Event.topics.through.objects
-    return Q(pk__in=through.filter(topic__slug=slug).values("event_id"))
+    return Q(pk__in=through.filter(topic__slug__in=_codes(slugs)).values("event_id"))
 
 
-def has_session_between(start: datetime.date | None, end: datetime.date | None) -> Q:
-    """A session overlapping [start, end] (whole days, hub time). The same session has to
-    overlap: a program meeting in January and March has nothing in February."""
-    sessions = EventSession.objects.all()
+def next_session_between(start: datetime.date | None, end: datetime.date | None) -> Q:
+    """The event's *next* session (the first not yet over, a stored column) overlaps
+    [start, end] (whole days, hub time): the date a card shows is in the range, and a
+    series under way is found by the session still to come, never by one that is over
+    or one months later. On-demand resources have no next session."""
+    condition = Q(next_starts_at__isnull=False)
     if start:
-        sessions = sessions.filter(ends_at__gt=start_of_day(start))
+        condition &= Q(next_ends_at__gt=start_of_day(start))
     if end:
-        sessions = sessions.filter(starts_at__lt=start_of_day(end + datetime.timedelta(days=1)))
-    return Q(pk__in=sessions.values("event_id"))
+        condition &= Q(next_starts_at__lt=start_of_day(end + datetime.timedelta(days=1)))
+    return condition
+
+
+MAX_CHOICES = 12  # values of one multi-select filter (there are 5 grade bands)
+
+
+class SlugListField(forms.Field):
+    """Several slugs from a repeated parameter (`?grade=k-2&grade=3-5`): duplicates and
+    values that are not slugs dropped (they could match nothing), order kept."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(**kwargs)
+        self.slug = forms.SlugField(max_length=max_length, required=False)
+
+    def to_python(self, value) -> list[str]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        values = []
+        for item in value:
+            try:
+                slug = self.slug.clean(str(item).strip())
+            except forms.ValidationError:
+                continue
+            if slug and slug not in values:
+                values.append(slug)
+        return values[:MAX_CHOICES]
+
+    def validate(self, value) -> None:
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+class SlugListFilter(django_filters.Filter):
+    field_class = SlugListField
 
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), max_length=200)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Event.Kind.choices)
     format = django_filters.ChoiceFilter(label=_("Format"), choices=Event.Format.choices)
-    grade = SlugFilter(label=_("Grade band"), max_length=20)
-    topic = SlugFilter(label=_("Topic"), max_length=110)
+    grade = SlugListFilter(label=_("Grade band"), max_length=20)
+    topic = SlugListFilter(label=_("Topic"), max_length=110)
     provider = SlugFilter(label=_("Provider"), max_length=160)
     cost = django_filters.ChoiceFilter(label=_("Cost"), choices=[(FREE, _("Free only"))])
     start = DateFilter(label=_("From"))
@@ -156,7 +202,7 @@ class EventFilter(django_filters.FilterSet):
         if data.get("cost") == FREE:
             conditions["cost"] = Q(cost=0)
         if "start" in data or "end" in data:
-            conditions["dates"] = has_session_between(data.get("start"), data.get("end"))
+            conditions["dates"] = next_session_between(data.get("start"), data.get("end"))
         if "min_hours" in data:
             conditions["min_hours"] = Q(pd_hours__gte=data["min_hours"])
         return conditions

@@ -52,22 +52,30 @@ class EventQuerySet(models.QuerySet):
             return self
         return self.filter(provider__memberships__user=user)
 
+    def with_stored_seats(self):
+        """Annotate confirmed_count from the stored count (Event.seats_taken): no
+        subquery, for lists (the catalog's cards). Pages where one registration more or
+        less matters at once (the event page) count live with with_seats()."""
+        return self.annotate(confirmed_count=models.F("seats_taken"))
+
     def with_seats(self):
-        """Annotate confirmed_count so pages can show seats left without a query per event.
-        A correlated subquery, so it costs one index lookup per event listed (twenty on a
-        catalog page), with no GROUP BY over the whole row."""
-        confirmed = (
-            Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
-            .order_by()
-            .values("event")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            confirmed_count=models.functions.Coalesce(
-                models.Subquery(confirmed, output_field=models.IntegerField()), 0
-            )
-        )
+        """Annotate confirmed_count, counted live, so a page can show seats left without
+        a query per event: a correlated subquery (one index lookup per event)."""
+        return self.annotate(confirmed_count=confirmed_registrations())
+
+
+def confirmed_registrations():
+    """SQL: the outer event's confirmed registrations, counted (0 when none)."""
+    confirmed = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .order_by()
+        .values("event")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return models.functions.Coalesce(
+        models.Subquery(confirmed, output_field=models.IntegerField()), 0
+    )
 
 
 class Event(models.Model):
@@ -218,6 +226,25 @@ class Event(models.Model):
     # on them without touching the sessions table.
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True, editable=False)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True, editable=False)
+    # The first session not yet over (NULL once every session is over, and for on-demand
+    # resources): what the catalog's cards show, "Soonest first" sorts on and the date
+    # filters test. Kept by events.services.event_sync_schedule when sessions change and
+    # moved on as time passes by events.services.next_sessions_refresh (Celery beat).
+    next_starts_at = models.DateTimeField(_("next session starts"), null=True, editable=False)
+    next_ends_at = models.DateTimeField(_("next session ends"), null=True, editable=False)
+    # Confirmed registrations, recounted under the event's row lock by every service
+    # that changes a registration (events.services.event_seats_sync), so a card shows
+    # seats left without counting registrations.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    joins_after_start = models.BooleanField(
+        _("people may join a series under way"),
+        default=False,
+        help_text=_(
+            "For series of several sessions: once the first session has taken place, "
+            "keep registration open for the remaining sessions. Otherwise registration "
+            "closes when the series starts."
+        ),
+    )
     # Maintained by events.search (Postgres only): title (A) > summary (B) > description
     # and provider (C). Always NULL on SQLite, where search falls back to icontains.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -251,14 +278,30 @@ class Event(models.Model):
             # visiting the (wide) rows; the second walks them soonest first for a page.
             models.Index(
                 fields=["id"],
-                include=["kind", "format", "language", "cost", "pd_hours", "provider", "ends_at"],
+                include=[
+                    "kind",
+                    "format",
+                    "language",
+                    "cost",
+                    "pd_hours",
+                    "provider",
+                    "ends_at",
+                    "next_starts_at",
+                    "next_ends_at",
+                ],
                 condition=Q(status="published", is_private=False),
                 name="event_listed_facets",
             ),
             models.Index(
-                fields=["starts_at", "title", "id"],
+                fields=["next_starts_at", "title", "id"],
                 condition=Q(status="published", is_private=False),
                 name="event_listed_soonest",
+            ),
+            # The beat's refresh finds the events whose next session just ended.
+            models.Index(
+                fields=["next_ends_at"],
+                condition=Q(next_ends_at__isnull=False),
+                name="event_next_session_ends",
             ),
         ]
         constraints = [
@@ -268,8 +311,27 @@ class Event(models.Model):
             ),
         ]
 
+    # Columns the services keep (events.services): a plain save() of an event read a
+    # moment ago (the back office's form) must not write back what it read of them.
+    MAINTAINED = ("seats_taken", "next_starts_at", "next_ends_at")
+
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        if (
+            not (self._state.adding or args or kwargs.get("force_insert"))
+            and kwargs.get("update_fields") is None
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name not in self.MAINTAINED
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
@@ -285,6 +347,12 @@ class Event(models.Model):
             and bool(self.ends_at)
             and self.ends_at < timezone.now()
         )
+
+    @property
+    def is_under_way(self) -> bool:
+        """A series whose first session has taken place and which still has sessions to
+        come (a single session in progress is not "under way")."""
+        return bool(self.next_starts_at and self.starts_at and self.next_starts_at > self.starts_at)
 
     @property
     def registers_on_hub(self) -> bool:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -21,7 +21,15 @@ from trec.notifications.models import StaffMessage
 
 from .follows import services as follows_services
 from .ical import calendar_changes, calendar_state
-from .models import Attendance, Event, EventSession, OutboundClick, Registration, SavedEvent
+from .models import (
+    Attendance,
+    Event,
+    EventSession,
+    OutboundClick,
+    Registration,
+    SavedEvent,
+    confirmed_registrations,
+)
 from .notifications import ListingApproved, ListingCancelled, ListingReturned, ListingSubmitted
 from .search import refresh_search_vectors
 
@@ -64,6 +72,15 @@ def _has_seat(event: Event) -> bool:
 def _next_ticket(event: Event) -> int:
     last = event.registrations.aggregate(last=Max("queue_number"))["last"]
     return (last or 0) + 1
+
+
+def event_seats_sync(*, event: Event) -> None:
+    """Recount the event's confirmed registrations into Event.seats_taken (what the
+    catalog's cards show). Every service that changes a registration's status calls it
+    last, under the event's row lock, so the stored count never misses a change."""
+    taken = _confirmed_count(event)
+    Event.objects.filter(pk=event.pk).update(seats_taken=taken)
+    event.seats_taken = taken
 
 
 def _confirm(registration: Registration, now) -> None:
@@ -128,6 +145,10 @@ def check_open_for_registration(event: Event) -> None:
         raise RegistrationClosed(_("Registration for this event is closed."))
     if event.is_past:
         raise RegistrationClosed(_("This event has already taken place."))
+    if event.is_under_way and not event.joins_after_start:
+        raise RegistrationClosed(
+            _("This series has already started, and its provider takes no new registrations.")
+        )
 
 
 @transaction.atomic
@@ -156,6 +177,7 @@ def registration_create(*, event: Event, user) -> RegistrationResult:
     else:
         _waitlist(registration, event)
     registration.save()
+    event_seats_sync(event=event)
     notifications.registration_notify(registration=registration)
     return RegistrationResult(registration, created=True)
 
@@ -178,6 +200,7 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
 
         choices_drop_all(registration=registration)
     promoted = _promote_waiting(event)
+    event_seats_sync(event=event)
     notifications.registrations_promoted_notify(registrations=promoted)
     return promoted
 
@@ -200,6 +223,7 @@ def registration_decide(*, registration: Registration, approve: bool) -> Registr
     else:
         _waitlist(registration, event)
     registration.save()
+    event_seats_sync(event=event)
     notifications.registration_notify(registration=registration)
     return registration
 
@@ -207,7 +231,9 @@ def registration_decide(*, registration: Registration, approve: bool) -> Registr
 @transaction.atomic
 def waitlist_fill(*, event: Event) -> list[Registration]:
     """After capacity grows, promote people waiting into the new seats."""
-    promoted = _promote_waiting(_lock_event(event.pk))
+    locked = _lock_event(event.pk)
+    promoted = _promote_waiting(locked)
+    event_seats_sync(event=locked)
     notifications.registrations_promoted_notify(registrations=promoted)
     return promoted
 
@@ -285,11 +311,52 @@ def completions_verify(*, registrations, verified_by, completed: bool = True) ->
 # --- Listings -----------------------------------------------------------------
 
 
+def _next_session(event_ref, now):
+    return (
+        EventSession.objects.filter(event_id=event_ref, ends_at__gte=now)
+        .order_by("starts_at", "pk")
+        .values("starts_at", "ends_at")
+    )
+
+
 def event_sync_schedule(*, event: Event) -> None:
-    """Copy the first session's start and the last session's end onto the event."""
+    """Copy the first session's start, the last session's end and the next session (the
+    first not yet over) onto the event."""
     span = event.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
-    Event.objects.filter(pk=event.pk).update(starts_at=span["first"], ends_at=span["last"])
-    event.starts_at, event.ends_at = span["first"], span["last"]
+    upcoming = _next_session(event.pk, timezone.now()).first() or {}
+    schedule = {
+        "starts_at": span["first"],
+        "ends_at": span["last"],
+        "next_starts_at": upcoming.get("starts_at"),
+        "next_ends_at": upcoming.get("ends_at"),
+    }
+    Event.objects.filter(pk=event.pk).update(**schedule)
+    for name, value in schedule.items():
+        setattr(event, name, value)
+
+
+def seats_refresh(*, event_ids=None) -> int:
+    """Recount Event.seats_taken for many events in one statement (the data migration,
+    demo and bench seeds, which write registrations in bulk, outside the services)."""
+    events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
+    return events.update(seats_taken=confirmed_registrations())
+
+
+def next_sessions_refresh(*, event_ids=None) -> int:
+    """Move each event's stored next session on once it is over (Celery beat, every
+    minute), or recompute it for `event_ids`. Only events whose stored next session has
+    ended are touched (an index finds them). Returns how many were updated."""
+    now = timezone.now()
+    events = Event.objects.all()
+    if event_ids is None:
+        events = events.filter(next_ends_at__lt=now)
+    else:
+        events = events.filter(pk__in=event_ids)
+    upcoming = _next_session(OuterRef("pk"), now)
+    return events.update(
+        next_starts_at=Subquery(upcoming.values("starts_at")[:1]),
+        next_ends_at=Subquery(upcoming.values("ends_at")[:1]),
+    )
 
 
 @transaction.atomic

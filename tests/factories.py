@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from events.models import Event, EventSession, Registration, Topic
-from events.services import event_saved, event_sync_schedule
+from events.services import event_saved, event_seats_sync, event_sync_schedule
 from providers.models import Provider, ProviderMembership
 from trec.accounts.models import District, GradeBand, School, User
 from trec.accounts.roles import COORDINATORS_GROUP, PROVIDER_STAFF_GROUP
@@ -169,11 +169,19 @@ class EventFactory(factory.django.DjangoModelFactory):
 class RegistrationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Registration
+        skip_postgeneration_save = True
 
     event = factory.SubFactory(EventFactory)
     user = factory.SubFactory(EducatorFactory)
     status = Registration.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def seats(self, create, extracted, **kwargs):
+        """Written directly, not through the services: recount the event's stored seats
+        as events.services does for every registration it changes."""
+        if create:
+            event_seats_sync(event=self.event)
 
 
 # --- On-site offerings and requests (providers) ---------------------------------------

@@ -367,6 +367,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "follows.enqueue_due_alerts",
         "schedule": crontab(minute="*/10"),  # daily/weekly alerts, and leftovers
     },
+    "events-next-sessions": {
+        "task": "events.refresh_next_sessions",
+        "schedule": float(os.environ.get("CATALOG_NEXT_SESSION_SECONDS", "60")),
+    },
     "impact-nightly": {
         "task": "impact.refresh_nightly",
         "schedule": crontab(hour=2, minute=15),  # the current calendar and school years

@@ -89,6 +89,13 @@ def _parse(params: QueryDict) -> tuple[str, dict]:
             del data["q"]
     if data.get("min_hours") == 0:
         del data["min_hours"]
+    for name in ("grade", "topic"):  # several may be chosen in the catalog; one is saved
+        if name in data:
+            if len(data[name]) > 1:
+                raise ValidationError(
+                    _("An alert follows one grade band and one topic: choose one of each.")
+                )
+            data[name] = data[name][0]
     if not data:
         raise ValidationError(_("Choose a filter or search for something first."))
     fields = {

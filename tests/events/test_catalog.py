@@ -227,21 +227,60 @@ def test_many_to_many_filters_never_repeat_an_event(client, catalog, bands):
     assert titles(get(client, grade="3-5", topic="early-literacy")) == ["Phonics for K-2 teachers"]
 
 
-def test_date_range_matches_events_with_a_session_in_it(client, catalog):
+def test_date_range_matches_events_whose_next_session_is_in_it(client, catalog):
+    """Dates filter on the next session (the date a card shows): a series is found by
+    the session still to come, not by a later one."""
+
     def in_range(first, last):
         start, end = timezone.localdate(in_days(first)), timezone.localdate(in_days(last))
         return titles(get(client, start=start.isoformat(), end=end.isoformat()))
 
     assert in_range(2, 11) == ["Phonics for K-2 teachers", "Kindness in the classroom"]
     assert in_range(10, 10) == ["Kindness in the classroom"]
-    # The program meets on day 20 and day 80: nothing in between.
+    # The program meets on day 20 and day 80: its card says day 20, so a range around
+    # day 80 (or between the two) does not list it; one around day 20 does.
     assert in_range(30, 60) == []
-    assert in_range(75, 85) == ["New teacher mentoring program"]
+    assert in_range(75, 85) == []
+    assert in_range(19, 21) == ["New teacher mentoring program"]
     # An open-ended range: from a date on. On-demand resources have no dates.
     start = timezone.localdate(in_days(15)).isoformat()
     assert titles(get(client, start=start)) == ["New teacher mentoring program"]
     end = timezone.localdate(in_days(5)).isoformat()
     assert titles(get(client, end=end)) == ["Phonics for K-2 teachers"]
+
+
+def test_several_grade_bands_and_topics_widen_and_keep_disjunctive_counts(client, catalog):
+    response = client.get(CATALOG + "?grade=k-2&grade=6-8")
+    assert titles(response) == ["Phonics for K-2 teachers", "Kindness in the classroom"]
+    # The grade counts ignore the grade filter itself: each says what ticking it adds.
+    assert facet_counts(response, "Grade band") == {
+        "Birth–pre-K": 0,
+        "K–2": 1,
+        "3–5": 1,
+        "6–8": 1,
+        "9–12": 1,
+    }
+    ticked = soup(response).select("input[name=grade][checked]")
+    assert [box["value"] for box in ticked] == ["k-2", "6-8"]
+    # The other groups count within both bands' events.
+    assert facet_counts(response, "Kind") == {
+        "Event": 1,
+        "Webinar": 1,
+        "Program": 0,
+        "On-demand resource": 0,
+    }
+    # One chip per band; removing one keeps the other.
+    active = chips(response)
+    assert set(active) == {"Grade band: K–2", "Grade band: 6–8"}
+    assert titles(client.get(active["Grade band: K–2"])) == ["Kindness in the classroom"]
+
+    response = client.get(CATALOG + "?topic=early-literacy&topic=educator-wellness&kind=event")
+    assert titles(response) == ["Kindness in the classroom"]
+    assert facet_counts(response, "Topic") == {"Early literacy": 0, "Educator wellness": 1}
+    # Unknown or malformed values are ignored; the results count says what is shown.
+    response = client.get(CATALOG + "?grade=k-2&grade=Not+a+slug!&grade=k-2")
+    assert titles(response) == ["Phonics for K-2 teachers"]
+    assert results_heading(response) == "1 result"
 
 
 def test_combined_filters(client, catalog):
@@ -389,9 +428,8 @@ def test_filter_form_round_trips_to_a_short_shareable_url(client, catalog):
     assert titles(shared) == ["Phonics for K-2 teachers"]
     page = soup(shared)
     assert page.find("input", {"name": "format", "value": "virtual"}).has_attr("checked")
-    assert page.find("select", {"name": "topic"}).find("option", selected=True)["value"] == (
-        "educator-wellness"
-    )
+    ticked = page.select("input[name=topic][checked]")
+    assert [box["value"] for box in ticked] == ["educator-wellness"]
     active = chips(shared)
     assert set(active) == {"Format: Virtual", "Topic: Educator wellness"}
     assert parse_qs(urlsplit(active["Topic: Educator wellness"]).query) == {"format": ["virtual"]}
@@ -406,7 +444,7 @@ def test_form_controls_are_labelled_and_grouped(client, catalog):
     for field in form.select("input:not([type=hidden]), select"):
         assert page.find("label", attrs={"for": field["id"]}), field
     legends = [legend.get_text(strip=True) for legend in form.find_all("legend")]
-    assert legends == ["Kind", "Format", "Grade band", "Cost", "Dates", "Language"]
+    assert legends == ["Kind", "Format", "Grade band", "Topic", "Cost", "Dates", "Language"]
     assert page.find(attrs={"role": "search"})
 
 
@@ -481,3 +519,20 @@ def test_home_page_shows_what_is_on_this_month(client):
     section = page.find("section", attrs={"aria-labelledby": "whats-on"})
     listed = [a.get_text(strip=True) for a in section.select(".event-card-title a")]
     assert listed == [happening.title]
+
+
+def test_pages_stop_at_the_cap_and_say_so(client, monkeypatch):
+    """Deep pages cost the rows before them: the catalog pages through the first
+    MAX_PAGES pages and asks for narrower filters beyond."""
+    monkeypatch.setattr("events.catalog.MAX_PAGES", 1)
+    for day in range(21):
+        factories.EventFactory(
+            title=f"Workshop day {day + 1:02d}", sessions=[(in_days(day + 1), in_days(day + 1, 18))]
+        )
+    response = get(client, page="2")
+    assert results_heading(response) == "21 results"
+    assert titles(response)[0] == "Workshop day 01"  # page 2 is past the cap: page 1
+    assert len(titles(response)) == 20
+    text = soup(response).get_text(" ", strip=True)
+    assert "These are the first 20 results. Narrow the search or the filters" in text
+    assert soup(response).find("nav", attrs={"aria-label": "Pages of results"}) is None

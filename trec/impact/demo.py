@@ -16,6 +16,7 @@ from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
 from events.models import Attendance, Event, EventSession, Registration, Topic
+from events.services import seats_refresh
 from providers.models import Provider
 from trec.accounts.models import User
 
@@ -151,6 +152,7 @@ def seed_history(ctx) -> None:
                 )
             )
     Registration.objects.bulk_create(registrations, ignore_conflicts=True)
+    seats_refresh(event_ids={event.pk for event in held})
     attendance = []
     for session in session_rows:
         for registration in Registration.objects.filter(
