@@ -48,6 +48,7 @@ COPIED_FIELDS = [
     "registration_mode",
     "external_registration_url",
     "requires_approval",
+    "joins_after_start",
     "venue_name",
     "address",
     "join_url",
