@@ -366,6 +366,12 @@ def submit_for_review(model_admin, request, queryset):
             )
             % {"count": len(outcome.done)},
         )
+    for event in outcome.waiting:
+        messages.info(
+            request,
+            _("“%(title)s” is already waiting for a coordinator's review.")
+            % {"title": event.title},
+        )
     for event, reason in outcome.skipped:
         messages.warning(
             request,

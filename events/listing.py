@@ -11,7 +11,7 @@ queryset's job (providers.access.ProviderScopedAdmin).
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -255,9 +255,9 @@ def template_save(*, event: Event, name: str, by) -> tuple[ListingTemplate, bool
     if not name:
         raise ValidationError(_("Give the template a name."))
     fields = {}
-    for field in COPIED_FIELDS:
-        value = getattr(event, field)
-        fields[field] = str(value) if isinstance(value, Decimal) else value
+    for name_ in COPIED_FIELDS:
+        value = getattr(event, name_)
+        fields[name_] = str(value) if isinstance(value, Decimal) else value
     template, created = ListingTemplate.objects.update_or_create(
         provider_id=event.provider_id,
         name=name[:200],
@@ -300,6 +300,7 @@ def template_delete(*, template: ListingTemplate) -> None:
 class Outcome:
     done: list[Event]
     skipped: list[tuple[Event, str]]
+    waiting: list[Event] = field(default_factory=list)  # already submitted
 
 
 def events_submit(*, events) -> Outcome:
@@ -308,7 +309,9 @@ def events_submit(*, events) -> Outcome:
     whose sessions have all ended or that have no session yet (on-demand needs none)."""
     outcome = Outcome([], [])
     for event in events:
-        if event.status != Event.Status.DRAFT:
+        if event.status == Event.Status.SUBMITTED:
+            outcome.waiting.append(event)
+        elif event.status != Event.Status.DRAFT:
             outcome.skipped.append((event, _("it is not a draft")))
         elif event.kind != Event.Kind.ON_DEMAND and event.starts_at is None:
             outcome.skipped.append((event, _("it has no session yet")))

@@ -9,8 +9,7 @@ from .models import SavedSearch
 def saved_searches(user) -> list[dict]:
     searches = SavedSearch.objects.filter(user=user).order_by("created_at")
     return [
-        privacy.record(search=s.query, frequency=s.frequency, saved=s.created_at)
-        for s in searches
+        privacy.record(search=s.query, frequency=s.frequency, saved=s.created_at) for s in searches
     ]
 
 

@@ -652,3 +652,60 @@ def test_a_row_the_database_refuses_is_told_in_plain_words(client, staff, provid
     assert "NUL" not in str(page)
     assert page.find("form", action=reverse(PROCESS_URL)) is None
     assert Event.objects.count() == 0
+
+
+def errors_by_row(response) -> list[tuple[str, list[str]]]:
+    rows = soup(response).select(".import-row-errors > ul > li")
+    return [
+        (row.strong.get_text(strip=True), [li.get_text(" ", strip=True) for li in row.ul("li")])
+        for row in rows
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "encoding, delimiter",
+    [
+        ("utf-8", ";"),  # Excel in Spanish locales
+        ("cp1252", ";"),  # "CSV" from Excel on Windows
+        ("utf-8-sig", ","),  # "CSV UTF-8": the BOM must not hide the first column
+        ("latin-1", "\t"),
+    ],
+)
+def test_every_error_of_a_real_file_is_told_with_its_row_column_and_value(
+    client, staff, provider, topics, encoding, delimiter
+):
+    lines = [
+        FORGIVING_HEADER,
+        "Niños y niñas: lectura;Cuentos en familia.;event;in_person;es;hub;k-2",
+        ";Sin título.;event;in_person;es;hub;",
+        "Café con docentes;;taller;presencial;es;hub;k-2",
+        "Ciencias en familia;Experimentos.;event;in_person;español;hub;3–5 años",
+    ]
+    content = "\r\n".join(line.replace(";", delimiter) for line in lines)
+    if encoding in ("cp1252", "latin-1"):
+        content = content.replace("–", "-")  # no en dash in Latin-1
+    client.force_login(staff)
+    response = dry_run(client, raw_file(content.encode(encoding)))
+    assert "Nothing was imported: 3 rows have errors" in row_errors(response)
+    dash = "-" if encoding in ("cp1252", "latin-1") else "–"
+    assert errors_by_row(response) == [
+        ("Row 2 (line 3 of the file)", ["title : Required: this cell is blank."]),
+        (
+            "Row 3 (line 4 of the file)",
+            [
+                "kind : “taller” is not one of: event, webinar, program, on_demand.",
+                "format : “presencial” is not one of: in_person, virtual, hybrid.",
+                "summary : Required: this cell is blank.",
+            ],
+        ),
+        (
+            "Row 4 (line 5 of the file)",
+            [
+                "language : “español” is not one of: en, es, bilingual.",
+                f"grade_bands : Unknown grade band: 3{dash}5 años.",
+            ],
+        ),
+    ]
+    assert soup(response).find("form", action=reverse(PROCESS_URL)) is None
+    assert Event.objects.count() == 0

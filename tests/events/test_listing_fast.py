@@ -301,9 +301,13 @@ def test_provider_staff_bulk_submit_their_drafts(client, provider, staff):
     empty = factories.EventFactory(
         provider=provider, status=Event.Status.DRAFT, title="No dates yet", sessions=[]
     )
+    waiting = factories.EventFactory(
+        provider=provider, status=Event.Status.SUBMITTED, title="Already sent"
+    )
     client.force_login(staff)
-    response = act(client, "submit_for_review", [*drafts, empty])
+    response = act(client, "submit_for_review", [*drafts, empty, waiting])
     text = messages_on(response)
+    assert "“Already sent” is already waiting for a coordinator's review." in text
     assert "2 listings were sent to the hub's coordinators for review." in text
     assert "“No dates yet” was not sent: it has no session yet." in text
     assert {e.status for e in Event.objects.filter(pk__in=[d.pk for d in drafts])} == {
