@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
-from trec.transcripts import services as transcripts
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
+from .services import meeting_credits_sync
 
 QUESTIONS = [
     "What do you hope to learn from this community?",
@@ -233,7 +233,7 @@ def seed_communities(ctx) -> None:
             meeting.community = Community.objects.select_related("partner").get(
                 pk=meeting.community_id
             )
-        transcripts.transcript_sync_for_meetings(meetings=meetings_touched)
+        meeting_credits_sync(meetings=meetings_touched)
     ctx.report("communities", Community.objects.count())
     ctx.report("community members", Membership.objects.filter(status="accepted").count())
     ctx.report("meeting attendance", MeetingAttendance.objects.count())

@@ -10,21 +10,24 @@ and is sent once by the workers after commit. The cohort e-mail a facilitator wr
 is sent directly, after commit, over one connection.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trec.attendance import check_attendance_start
+from trec.attendance import attendance_grid_save
 from trec.notifications.models import StaffMessage
 from trec.notifications.services import notifications_enqueue_many, staff_message_send
-from trec.transcripts import services as transcripts
+from trec.transcripts.models import Credit
+from trec.transcripts.services import credits_replace, quarter_hours
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
+from .notifications import MembershipDecision, decision_window
+from .selectors import can_manage
 
 Status = Membership.Status
 
@@ -201,8 +204,6 @@ def memberships_decide(
 
 def _queue_decision_emails(community: Community, memberships: list[Membership]) -> None:
     """One outbox message per changed decision, handed to the workers on commit."""
-    from .notifications import MembershipDecision, decision_window
-
     notifications_enqueue_many(
         kind=MembershipDecision.code,
         model=Membership,
@@ -249,35 +250,48 @@ def meeting_attendance_mark(
     have not started take no attendance unless a coordinator overrides
     (trec.attendance). The transcript
     ledger follows in the same transaction. Returns (added, removed)."""
-    shown = set(shown) & set(allowed)
-    checked = set(checked) & shown
-    existing = {
-        (membership_id, meeting_id): pk
-        for pk, membership_id, meeting_id in MeetingAttendance.objects.filter(
-            meeting__community=community
-        ).values_list("pk", "membership_id", "meeting_id")
-    }
-    to_remove = [existing[cell] for cell in shown - checked if cell in existing]
-    to_add = [
-        MeetingAttendance(membership_id=m, meeting_id=meeting, marked_by=marked_by)
-        for m, meeting in sorted(checked - existing.keys())
-    ]
-    check_attendance_start(
-        targets=Meeting.objects.all(),
+    added, removed = attendance_grid_save(
+        rows=MeetingAttendance.objects.filter(meeting__community=community),
+        person="membership",
+        occasion="meeting",
+        occasions=Meeting.objects.all(),
         logged_on="community",
-        marks=Counter(row.meeting_id for row in to_add),
-        user=marked_by,
+        allowed=allowed,
+        shown=shown,
+        checked=checked,
+        marked_by=marked_by,
         override=override,
     )
-    if to_remove:
-        MeetingAttendance.objects.filter(pk__in=to_remove).delete()
-    MeetingAttendance.objects.bulk_create(to_add, ignore_conflicts=True)
-    touched = {meeting for _m, meeting in shown}
-    if to_add or to_remove:
-        transcripts.transcript_sync_for_meetings(
+    if added or removed:
+        touched = {meeting for _m, meeting in set(shown) & set(allowed)}
+        meeting_credits_sync(
             meetings=Meeting.objects.filter(pk__in=touched).select_related("community__partner")
         )
-    return len(to_add), len(to_remove)
+    return added, removed
+
+
+@transaction.atomic
+def meeting_credits_sync(*, meetings) -> dict:
+    """The transcript rows of these meetings, from their attendance: one row per attended
+    meeting, its duration in quarter hours, handed to the ledger (trec.transcripts).
+    Idempotent: calling again changes nothing; unmarking attendance removes the credit."""
+    meetings = {meeting.pk: meeting for meeting in meetings}
+    desired = {}
+    for user_id, meeting_id in MeetingAttendance.objects.filter(
+        meeting_id__in=list(meetings)
+    ).values_list("membership__user_id", "meeting_id"):
+        meeting = meetings[meeting_id]
+        community = meeting.community
+        desired[(user_id, meeting_id)] = {
+            "hours": quarter_hours(meeting.duration_minutes),
+            "earned_on": timezone.localdate(meeting.starts_at),
+            "title": f"{community.title}: {meeting.title}",
+            "provider_name": community.partner.name if community.partner else settings.HUB_NAME,
+            "community_id": community.pk,
+        }
+    return credits_replace(
+        source=Credit.Source.MEETING, source_ids=meetings.keys(), desired=desired
+    )
 
 
 # --- Discussion board -----------------------------------------------------------------
@@ -343,8 +357,6 @@ def post_delete(*, post: Post, user) -> Post:
 def post_set_hidden(*, post: Post, moderator, hidden: bool) -> Post:
     """A facilitator of the community (or a coordinator) hides a post from members,
     or shows it again."""
-    from .selectors import can_manage
-
     post = Post.objects.select_for_update().get(pk=post.pk)
     community = Community.objects.prefetch_related("facilitators").get(threads__posts__pk=post.pk)
     if not can_manage(community, moderator):

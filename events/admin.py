@@ -29,7 +29,7 @@ from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
 from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
 
-from . import admin_listing, admin_views, services
+from . import admin_listing, admin_views, attendance, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
@@ -819,7 +819,7 @@ class RegistrationAdmin(ProviderScopedAdmin):
         self._completion(request, queryset, completed=False)
 
     def _completion(self, request, queryset, *, completed: bool) -> None:
-        changed = services.completions_verify(
+        changed = attendance.completions_verify(
             registrations=list(queryset), verified_by=request.user, completed=completed
         )
         template = (

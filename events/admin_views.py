@@ -31,7 +31,7 @@ from trec.notifications.selectors import staff_messages_for
 from trec.notifications.services import staff_message_preview
 from trec.rosters import PersonFacts
 
-from . import services
+from . import attendance, services
 from .admin_forms import CancelForm, RegistrantsEmailForm, ReturnForm
 from .models import Attendance, Event, EventSession, Registration
 from .resources import example_rows
@@ -180,7 +180,7 @@ def save_attendance(
 ) -> tuple[int, int]:
     """Parse the grid's "<registration>-<session>" cells and record them (services)."""
     allowed = {(row.registration.pk, s.pk) for row in roster.confirmed for s in roster.sessions}
-    return services.attendance_mark(
+    return attendance.attendance_mark(
         event=roster.event,
         allowed=allowed,
         shown=_pairs(shown),

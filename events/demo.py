@@ -10,12 +10,14 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 
+from .attendance import event_credits_sync
 from .models import (
     Attendance,
     Event,
@@ -26,6 +28,7 @@ from .models import (
     Topic,
 )
 from .search import refresh_search_vectors
+from .services import next_sessions_refresh, seats_refresh
 
 TOPICS_ES = {
     "Trauma-informed practice": "Prácticas informadas sobre el trauma",
@@ -290,10 +293,6 @@ def seed_events(ctx, batch_size: int = 1000) -> None:
 
 def _sync_schedules(event_ids) -> None:
     """The bulk equivalent of services.event_sync_schedule for freshly seeded events."""
-    from django.db.models import Max, Min, OuterRef, Subquery
-
-    from .services import next_sessions_refresh
-
     spans = EventSession.objects.filter(event=OuterRef("pk")).order_by().values("event")
     Event.objects.filter(pk__in=event_ids).update(
         starts_at=Subquery(spans.annotate(v=Min("starts_at")).values("v")),
@@ -352,8 +351,6 @@ def seed_registrations(ctx, batch_size: int = 5000) -> None:
             created += _flush(pending)
             ctx.progress("registrations", created, target)
     created += _flush(pending)
-    from .services import seats_refresh
-
     seats_refresh(event_ids=event_ids)
     _attend_past_sessions(event_ids, now)
     ctx.report("registrations created", created)
@@ -560,8 +557,6 @@ def _summit(*, slug, title, title_es, day, provider, exhibitors, published_at) -
 def _fill_summit(event, educator_ids, rng, *, people, attended: bool) -> int:
     """Register `people` educators, give each a schedule (one breakout per slot, seats
     permitting) and, for a past summit, check-ins and attendance with transcript hours."""
-    from trec.transcripts.services import transcript_sync_for_event
-
     now = timezone.now()
     chosen_users = rng.sample(educator_ids, k=min(people, len(educator_ids)))
     registrations = Registration.objects.bulk_create(
@@ -605,11 +600,9 @@ def _fill_summit(event, educator_ids, rng, *, people, attended: bool) -> int:
             ]
     SessionChoice.objects.bulk_create(choices)
     Attendance.objects.bulk_create(attendance, ignore_conflicts=True)
-    from .services import seats_refresh
-
     seats_refresh(event_ids=[event.pk])
     if attended:
-        transcript_sync_for_event(event=event)
+        event_credits_sync(event=event)
     return len(registrations)
 
 

@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 from trec.attendance import check_arrival_day
 from trec.notifications.services import notification_enqueue
 
+from .attendance import attendance_mark
 from .models import Event, EventSession, Registration, SessionChoice
+from .notifications import SessionChoicePromoted, promoted_window
 
 
 class ScheduleError(ValidationError):
@@ -135,8 +137,6 @@ def _promote(session: EventSession) -> list[SessionChoice]:
 
 
 def _notify_promoted(choices: list[SessionChoice]) -> None:
-    from .notifications import SessionChoicePromoted, promoted_window
-
     for choice in choices:
         notification_enqueue(
             recipient=choice.registration.user_id,
@@ -218,8 +218,6 @@ def session_attendance_mark(
     the registration ids on the submitted page, `attended` the ticked ones. Only confirmed
     registrations of the session's event count. The transcript follows (events.services
     attendance_mark). Returns (added, removed)."""
-    from .services import attendance_mark
-
     allowed_ids = set(
         Registration.objects.filter(
             event_id=session.event_id,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from providers.access import provider_ids_for
@@ -151,8 +152,6 @@ class Schedule:
     @cached_property
     def days(self) -> list:
         """[(date, [slots])]: a program may run over several days."""
-        from django.utils import timezone
-
         by_day = defaultdict(list)
         for slot in self.slots:
             by_day[timezone.localdate(slot.starts_at)].append(slot)

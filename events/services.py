@@ -4,7 +4,6 @@ transaction each. Seat counts are decided under a row lock on the event, so two
 educators racing for the last seat can never both get it."""
 
 import logging
-from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -14,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trec.attendance import check_attendance_start
 from trec.notifications import services as notifications
 from trec.notifications.kinds import stamp
 from trec.notifications.models import StaffMessage
 
-from .follows import services as follows_services
+from . import signals
 from .ical import calendar_changes, calendar_state
 from .models import (
     Attendance,
@@ -31,6 +29,7 @@ from .models import (
     confirmed_registrations,
 )
 from .notifications import ListingApproved, ListingCancelled, ListingReturned, ListingSubmitted
+from .program_services import choices_drop_all
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
@@ -196,8 +195,6 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.save(update_fields=["status", "queue_number", "cancelled_at", "updated_at"])
     notifications.registration_notify(registration=registration)
     if event.kind == Event.Kind.PROGRAM:  # free the session seats it held
-        from .program_services import choices_drop_all
-
         choices_drop_all(registration=registration)
     promoted = _promote_waiting(event)
     event_seats_sync(event=event)
@@ -236,76 +233,6 @@ def waitlist_fill(*, event: Event) -> list[Registration]:
     event_seats_sync(event=locked)
     notifications.registrations_promoted_notify(registrations=promoted)
     return promoted
-
-
-# --- Attendance ------------------------------------------------------------------
-
-
-@transaction.atomic
-def attendance_mark(
-    *, event: Event, allowed, shown, checked, marked_by, override: bool = False
-) -> tuple[int, int]:
-    """Check in (or un-check) registrants per session from a roster grid.
-
-    `allowed` are the (registration id, session id) cells the roster may set; `shown`
-    the cells that were on the submitted page; `checked` the ticked ones. Only shown
-    cells are touched, so rows someone else saved meanwhile are left alone. Sessions
-    that have not started take no check-ins unless a coordinator overrides
-    (trec.attendance). Returns (added, removed).
-    """
-    shown = set(shown) & set(allowed)
-    checked = set(checked) & shown
-    existing = {
-        (registration_id, session_id): pk
-        for pk, registration_id, session_id in Attendance.objects.filter(
-            registration__event=event
-        ).values_list("pk", "registration_id", "session_id")
-    }
-    to_remove = [existing[pair] for pair in shown - checked if pair in existing]
-    to_add = [
-        Attendance(registration_id=r, session_id=s, marked_by=marked_by)
-        for r, s in sorted(checked - existing.keys())
-    ]
-    check_attendance_start(
-        targets=EventSession.objects.all(),
-        logged_on="event",
-        marks=Counter(row.session_id for row in to_add),
-        user=marked_by,
-        override=override,
-    )
-    if to_remove:
-        Attendance.objects.filter(pk__in=to_remove).delete()
-    # A concurrent check-in of the same person is absorbed by the unique constraint.
-    Attendance.objects.bulk_create(to_add, ignore_conflicts=True)
-    if to_add or to_remove:
-        # PD hours follow check-ins in the same transaction.
-        from trec.transcripts.services import transcript_sync_for_event
-
-        transcript_sync_for_event(event=event)
-    return len(to_add), len(to_remove)
-
-
-@transaction.atomic
-def completions_verify(*, registrations, verified_by, completed: bool = True) -> int:
-    """The provider verifies (or takes back) that educators completed an on-demand
-    resource; their transcripts follow in the same transaction. Only confirmed
-    registrations for on-demand resources count. Returns how many changed."""
-    from trec.transcripts.services import transcript_sync_for_event
-
-    rows = Registration.objects.filter(
-        pk__in=[r.pk for r in registrations],
-        event__kind=Event.Kind.ON_DEMAND,
-        status=Registration.Status.CONFIRMED,
-        completed_at__isnull=completed,
-    )
-    event_ids = set(rows.values_list("event_id", flat=True))
-    changed = rows.update(
-        completed_at=timezone.now() if completed else None,
-        completion_verified_by=verified_by if completed else None,
-    )
-    for event in Event.objects.filter(pk__in=event_ids):
-        transcript_sync_for_event(event=event)
-    return changed
 
 
 # --- Listings -----------------------------------------------------------------
@@ -439,7 +366,7 @@ def event_approve(*, event: Event) -> Event:
     event.published_at = event.published_at or timezone.now()
     event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
     # Educators whose saved searches and follows it matches hear about it (once).
-    follows_services.listing_published(event=event)
+    signals.listing_published.send(sender=Event, event=event)
     _tell_provider(event, kind=ListingApproved.code)
     return event
 

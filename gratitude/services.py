@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from trec.notifications.services import notification_enqueue
 
@@ -55,8 +56,6 @@ def image_normalise(upload) -> ContentFile:
     """Re-encode an uploaded image: upright, at most 1200 px a side, no metadata (a
     phone photo's EXIF can hold the school's GPS position). JPEG, or PNG when the
     image has transparency; an animated GIF keeps its first frame."""
-    from PIL import Image, ImageOps
-
     upload.seek(0)
     with Image.open(upload) as original:
         image = ImageOps.exif_transpose(original)

@@ -14,11 +14,11 @@ When is a feedback survey attached to an event?
 from trec.mail import absolute_url
 from trec.notifications.registry import register_feedback_survey
 
+from .models import Survey
+from .services import feedback_survey_for_event
+
 
 def feedback_url(event) -> str | None:
-    from .models import Survey
-    from .services import feedback_survey_for_event
-
     if event is None or event.status == "cancelled":
         return None
     survey = Survey.objects.filter(event=event).first()

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.utils.module_loading import autodiscover_modules
 
 
 class TrecConfig(AppConfig):
@@ -10,9 +11,11 @@ class TrecConfig(AppConfig):
     verbose_name = "TREC Hub"
 
     def ready(self):
-        from . import cache_signals
+        from . import cache_signals  # connects receivers to the apps' models, loaded now
 
         cache_signals.connect()
+        # Every app's tasks.py, so services can queue tasks by name (trec.queue).
+        autodiscover_modules("tasks")
 
 
 class HubAdminConfig(admin_apps.AdminConfig):

@@ -4,7 +4,8 @@ something that has not happened. A coordinator may override it (say, a session e
 from a paper sign-in sheet whose time was mistyped); each override is written to the
 admin log (LogEntry) of the session or meeting: who, when, how many people."""
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,6 +56,53 @@ def check_attendance_start(
             ),
             single_object=True,
         )
+
+
+def attendance_grid_save(
+    *,
+    rows: QuerySet,
+    person: str,
+    occasion: str,
+    occasions: QuerySet,
+    logged_on: str,
+    allowed: Iterable[tuple[int, int]],
+    shown: Iterable[tuple[int, int]],
+    checked: Iterable[tuple[int, int]],
+    marked_by,
+    override: bool = False,
+) -> tuple[int, int]:
+    """Save an attendance grid, the one way every roster does it: an event's sessions
+    (person "registration", occasion "session") or a community's meetings ("membership",
+    "meeting"). `rows` are the grid's existing attendance rows; `allowed` the (person id,
+    occasion id) cells it may set, `shown` those on the submitted page, `checked` the
+    ticked ones. Only shown cells change, so what someone else saved meanwhile is kept;
+    occasions (rows of `occasions`) that have not started are refused unless a
+    coordinator overrides (check_attendance_start). Call inside the marking transaction;
+    the caller updates the transcript. Returns (added, removed)."""
+    shown = set(shown) & set(allowed)
+    checked = set(checked) & shown
+    existing = {
+        (person_id, occasion_id): pk
+        for pk, person_id, occasion_id in rows.values_list("pk", f"{person}_id", f"{occasion}_id")
+    }
+    to_remove = [existing[cell] for cell in shown - checked if cell in existing]
+    model = rows.model
+    to_add = [
+        model(**{f"{person}_id": person_id, f"{occasion}_id": occasion_id}, marked_by=marked_by)
+        for person_id, occasion_id in sorted(checked - existing.keys())
+    ]
+    check_attendance_start(
+        targets=occasions,
+        logged_on=logged_on,
+        marks=Counter(getattr(row, f"{occasion}_id") for row in to_add),
+        user=marked_by,
+        override=override,
+    )
+    if to_remove:
+        model.objects.filter(pk__in=to_remove).delete()
+    # A concurrent mark of the same person is absorbed by the unique constraint.
+    model.objects.bulk_create(to_add, ignore_conflicts=True)
+    return len(to_add), len(to_remove)
 
 
 def check_arrival_day(*, starts_at) -> None:

@@ -10,14 +10,18 @@ covered by the cached reads' short timeout (settings.CACHED_READS).
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from events.models import Event, EventSession, Topic
+from providers.models import Provider
+from trec.accounts.models import GradeBand
+
+from .cache import bump
+
 CATALOG = "catalog"  # the facet counts
 CATALOG_PAGE = "catalog_page"  # the rendered catalog body (events/views.py)
 DIRECTORY = "providers"
 
 
 def _bump_all(sender, **kwargs) -> None:
-    from .cache import bump
-
     if kwargs.get("raw"):  # loaddata
         return
     if sender is not None and kwargs.get("action", "post_").startswith("pre_"):
@@ -26,10 +30,6 @@ def _bump_all(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from events.models import Event, EventSession, Topic
-    from providers.models import Provider
-    from trec.accounts.models import GradeBand
-
     for model in (Event, EventSession, Topic, GradeBand, Provider):
         uid = f"trec.cache:{model._meta.label}"
         post_save.connect(_bump_all, sender=model, dispatch_uid=f"{uid}:save")

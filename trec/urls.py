@@ -30,7 +30,7 @@ urlpatterns = [
     path("me/alerts/", include("events.follows.urls")),
     path("districts/", include("trec.districts.urls")),
     path("notifications/", include("trec.notifications.urls")),
-    path("me/", include("trec.accounts.urls")),
+    path("me/", include("trec.me.urls")),
     path("certificates/", include("trec.transcripts.certificate_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

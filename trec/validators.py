@@ -14,6 +14,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -33,8 +34,6 @@ def _looks_like_markup(file) -> bool:
 def validate_image(file) -> None:
     """Accept JPEG, PNG, WebP or GIF images up to 2 MB, judged by content, not by name;
     refuse SVG; re-encode what is accepted (see the module docstring)."""
-    from PIL import Image, UnidentifiedImageError
-
     if getattr(file, "_committed", False):
         return  # already stored: it was checked (and re-encoded) when it was uploaded
     if file.size > MAX_IMAGE_BYTES:
@@ -79,8 +78,6 @@ def validate_image(file) -> None:
 def reencoded(file, kind: str) -> bytes:
     """The image's pixels written afresh in the same format: upright (EXIF orientation
     applied), without metadata; an animated GIF or WebP keeps its first frame."""
-    from PIL import Image, ImageOps
-
     file.seek(0)
     with Image.open(file) as original:
         original.load()

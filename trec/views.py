@@ -2,21 +2,24 @@ import datetime
 import logging
 from email.utils import parseaddr
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .middleware_db import database_unavailable, is_database_outage
+from .selectors import home_sections
 
 logger = logging.getLogger(__name__)
 
 
 def home(request):
     """Who: everyone. What is on, communities, the gratitude wall and impact highlights."""
-    from .selectors import home_sections
-
     return render(request, "home.html", home_sections())
 
 
@@ -40,8 +43,6 @@ def _check_database() -> None:
 
 
 def _check_redis() -> None:
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
     try:
         client.ping()
@@ -114,10 +115,6 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors that touch the database: the database may be the problem.
-    from django.template import loader
-
-    from .middleware_db import database_unavailable, is_database_outage
-
     if is_database_outage():  # raised outside a view (e.g. saving the session)
         return database_unavailable(request)
 

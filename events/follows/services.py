@@ -29,12 +29,8 @@ from events.search import postgres, search_events, search_query
 from providers.models import Provider
 from trec.accounts.models import GradeBand
 from trec.notifications.models import Notification
-from trec.notifications.services import (
-    BROKER_ERRORS,
-    PUBLISH_OPTIONS,
-    notifications_enqueue_many,
-    notifications_enqueue_select,
-)
+from trec.notifications.services import notifications_enqueue_many, notifications_enqueue_select
+from trec.queue import task_enqueue
 
 from .models import ListingMatch, SavedSearch
 
@@ -327,22 +323,17 @@ def listing_match(*, event_id: int, now: datetime.datetime | None = None) -> int
     return sum(count for _row_id, count in rows.values())
 
 
+def listing_published_receiver(sender, *, event: Event, **kwargs) -> None:
+    """events.signals.listing_published: see listing_published."""
+    listing_published(event=event)
+
+
 def listing_published(*, event: Event) -> None:
     """Called when a listing is first published: match it once the publishing transaction
     commits (topics and grade bands are saved by then). A broker that is down loses
     nothing: the periodic sweep matches recently published listings it has not seen."""
 
-    def match_after_commit() -> None:
-        from .tasks import match_listing
-
-        try:
-            match_listing.apply_async((event.pk,), **PUBLISH_OPTIONS)
-        except BROKER_ERRORS as error:
-            logger.warning(
-                "Broker unavailable (%r): listing %s waits for the sweep", error, event.pk
-            )
-
-    transaction.on_commit(match_after_commit, robust=True)
+    transaction.on_commit(lambda: task_enqueue("follows.match_listing", event.pk), robust=True)
 
 
 # --- Periods and the outbox ---------------------------------------------------------------

@@ -2,11 +2,12 @@
 
 from celery import shared_task
 
+from .services import alerts_enqueue_due, listing_match
+
 
 @shared_task(name="follows.match_listing", acks_late=True)
 def match_listing(event_id: int) -> int:
     """Match a newly published listing against every saved search and follow."""
-    from .services import listing_match
 
     return listing_match(event_id=event_id)
 
@@ -14,6 +15,5 @@ def match_listing(event_id: int) -> int:
 @shared_task(name="follows.enqueue_due_alerts", acks_late=True)
 def enqueue_due_alerts() -> int:
     """Daily and weekly alert e-mails, and matches that wait for their next period."""
-    from .services import alerts_enqueue_due
 
     return alerts_enqueue_due()

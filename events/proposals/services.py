@@ -21,9 +21,11 @@ from django.utils.translation import gettext as _
 from events.models import EventSession
 from events.services import event_saved
 from trec.notifications.services import notification_enqueue
-from trec.transcripts.services import quarter_hours, transcript_sync_for_presenting
+from trec.transcripts.models import Credit
+from trec.transcripts.services import credits_replace, quarter_hours
 
 from .models import Call, Conflict, Presenter, Proposal, Review, Reviewer, Room, Slot
+from .notifications import CoPresenterInvited, ProposalDecided, ProposalScheduled
 
 User = get_user_model()
 
@@ -66,8 +68,6 @@ def _invite(presenter: Presenter) -> None:
     """E-mail the invitation: to the account with that address, or to the bare address
     (in the lead's language) when nobody has an account yet; the invitation also waits on
     "My hub" for whoever signs up with the address."""
-    from .notifications import CoPresenterInvited
-
     user_id = (
         User.objects.filter(email__iexact=presenter.email, is_active=True)
         .values_list("pk", flat=True)
@@ -250,8 +250,6 @@ def proposals_decide(
     """Accept, wait-list or decline submitted proposals of the call in bulk; their
     presenters hear it (in their own language, with the coordinator's message in it).
     Scheduled proposals keep their place (unchanged). Returns (decided, left_alone)."""
-    from .notifications import ProposalDecided
-
     if status not in Proposal.DECISIONS:
         raise ProposalError(_("Choose accept, wait-list or decline."))
     rows = list(
@@ -349,8 +347,6 @@ def proposal_schedule(
     hours, and its presenters are asked to confirm. Refused when the room is taken then,
     when a presenter already presents at that time, or when `capacity` (seats offered;
     the room's by default) is more than the room holds."""
-    from .notifications import ProposalScheduled
-
     call = _lock_call(proposal.call_id)
     proposal = _lock_proposal(proposal.pk)
     if proposal.status != Proposal.Status.ACCEPTED:
@@ -453,8 +449,10 @@ def presenter_credits_sync(*, call: Call, now: datetime.datetime | None = None) 
                 "provider_name": call.event.title,
                 "event_id": call.event_id,
             }
-    return transcript_sync_for_presenting(
-        proposal_ids=[proposal.pk for proposal in proposals], desired=desired
+    return credits_replace(
+        source=Credit.Source.PRESENTER,
+        source_ids=[proposal.pk for proposal in proposals],
+        desired=desired,
     )
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 
 from communities.models import Community
+from communities.services import meeting_credits_sync
 from tests.factories import CoordinatorFactory, EducatorFactory
-from trec.transcripts.services import certificate_issue, transcript_sync_for_meetings
+from trec.transcripts.services import certificate_issue
 
 from .factories import CommunityFactory, MeetingAttendanceFactory, MeetingFactory, MembershipFactory
 
@@ -25,7 +26,7 @@ def world(db):
     member = MembershipFactory(community=community)
     meeting = MeetingFactory(community=community)
     MeetingAttendanceFactory(meeting=meeting, membership=member)
-    transcript_sync_for_meetings(meetings=[meeting])
+    meeting_credits_sync(meetings=[meeting])
     certificate = certificate_issue(user=member.user, kind="community", key=str(community.pk))
     return {
         "people": {

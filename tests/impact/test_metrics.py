@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from communities.models import Community, Membership
+from events.attendance import event_credits_sync
 from events.models import Attendance, Event, OutboundClick, Registration
 from gratitude.models import Post
 from tests.communities.factories import (
@@ -18,7 +19,6 @@ from tests.communities.factories import (
 from tests.factories import EducatorFactory, EventFactory, RegistrationFactory, in_days
 from trec.impact.periods import Period
 from trec.transcripts.models import Credit
-from trec.transcripts.services import transcript_sync_for_event
 
 from .conftest import at, attend, credit, figures, session
 
@@ -90,14 +90,14 @@ def test_webinars_held_only_count_sessions_that_took_place(db):
 
 def test_pd_hours_come_from_the_ledger_as_it_is_now(region):
     workshop = region["events"]["workshop"]
-    transcript_sync_for_event(event=workshop)
+    event_credits_sync(event=workshop)
     # ana: two 2-hour sessions, capped at the workshop's 2 hours; ben: one session.
     assert figures(YEAR)["metrics"]["pd_hours"] == "4.00"
     assert figures(YEAR)["metrics"]["educators_with_hours"] == 2
 
     # The provider unmarks ben's attendance: his hours disappear on recompute.
     Attendance.objects.filter(registration=region["registrations"]["ben-w"]).delete()
-    transcript_sync_for_event(event=workshop)
+    event_credits_sync(event=workshop)
     values = figures(YEAR)["metrics"]
     assert values["pd_hours"] == "2.00"
     assert values["educators_with_hours"] == 1
@@ -219,7 +219,7 @@ def test_outbound_clicks(region):
 
 
 def test_breakdowns_by_district_topic_and_role(region):
-    transcript_sync_for_event(event=region["events"]["workshop"])
+    event_credits_sync(event=region["events"]["workshop"])
     breakdowns = figures(YEAR)["breakdowns"]
     district = {row["label"]: row for row in breakdowns["district"]}
     assert district["North Unified"]["people"] == 2

@@ -127,7 +127,7 @@ def test_the_recompute_button_says_so_kindly_when_the_queue_is_down(
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(tasks.compute_snapshot, "delay", refuse)
+    monkeypatch.setattr(tasks.compute_snapshot, "apply_async", refuse)
     client.force_login(coordinator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("impact:recompute"), {"period": "2025"})

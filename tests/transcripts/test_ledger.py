@@ -9,14 +9,13 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from events.attendance import attendance_mark, event_credits_sync
 from events.models import Attendance
-from events.services import attendance_mark
 from tests.factories import EducatorFactory, EventFactory, RegistrationFactory, in_days
 from trec.transcripts.models import Credit, school_year_of
 from trec.transcripts.services import (
     credit_add_manual,
     quarter_hours,
-    transcript_sync_for_event,
 )
 
 pytestmark = pytest.mark.django_db
@@ -56,12 +55,12 @@ def test_hours_sum_sessions_capped_at_the_event_offer():
     registration = RegistrationFactory(event=event)
     for session in event.sessions.all():
         Attendance.objects.create(registration=registration, session=session)
-    assert transcript_sync_for_event(event=event) == {"created": 1, "updated": 0, "deleted": 0}
+    assert event_credits_sync(event=event) == {"created": 1, "updated": 0, "deleted": 0}
     credit = Credit.objects.get()
     assert credit.hours == Decimal("3.00")  # 4 h attended, 3 offered
     assert credit.provider_name == event.provider.name
     assert credit.source_kind == "event" and credit.event_id == event.pk
-    assert transcript_sync_for_event(event=event) == {"created": 0, "updated": 0, "deleted": 0}
+    assert event_credits_sync(event=event) == {"created": 0, "updated": 0, "deleted": 0}
 
 
 def test_unmarking_reverses_the_credit():
@@ -69,9 +68,9 @@ def test_unmarking_reverses_the_credit():
     registration = RegistrationFactory(event=event)
     session = event.sessions.get()
     Attendance.objects.create(registration=registration, session=session)
-    transcript_sync_for_event(event=event)
+    event_credits_sync(event=event)
     Attendance.objects.all().delete()
-    assert transcript_sync_for_event(event=event)["deleted"] == 1
+    assert event_credits_sync(event=event)["deleted"] == 1
     assert not Credit.objects.exists()
 
 
@@ -79,7 +78,7 @@ def test_event_offering_no_hours_earns_none():
     event = program(pd_hours="0")
     registration = RegistrationFactory(event=event)
     Attendance.objects.create(registration=registration, session=event.sessions.first())
-    transcript_sync_for_event(event=event)
+    event_credits_sync(event=event)
     assert not Credit.objects.exists()
 
 
@@ -135,7 +134,7 @@ OPERATIONS = st.lists(
 )
 @given(operations=OPERATIONS)
 def test_any_mark_unmark_sequence_leaves_ledger_equal_to_attendance(operations):
-    """Marks and unmarks through events.services.attendance_mark (as the roster does),
+    """Marks and unmarks through events.attendance.attendance_mark (as the roster does),
     syncing after each; the ledger always equals the capped, rounded attendance."""
     from django.db import transaction
 
@@ -156,7 +155,7 @@ def test_any_mark_unmark_sequence_leaves_ledger_equal_to_attendance(operations):
                 checked={cell} if present else set(),
                 marked_by=None,
             )
-            transcript_sync_for_event(event=event)
+            event_credits_sync(event=event)
         for registration in registrations:
             attended = Attendance.objects.filter(registration=registration).count()
             expected = min(Decimal(attended), event.pd_hours)  # 1 h per session

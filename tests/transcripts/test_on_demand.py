@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from events import services
+from events import attendance
 from events.models import Event
 from tests import factories
 from trec.transcripts.models import Credit
@@ -27,7 +27,7 @@ def test_a_verified_completion_earns_the_resources_hours(toolkit):
     registration = factories.RegistrationFactory(event=toolkit)
     staff = factories.ProviderStaffFactory(provider=toolkit.provider)
 
-    assert services.completions_verify(registrations=[registration], verified_by=staff) == 1
+    assert attendance.completions_verify(registrations=[registration], verified_by=staff) == 1
 
     credit = Credit.objects.get(user=registration.user)
     assert credit.source_kind == "on_demand" and credit.hours == Decimal("1.5")
@@ -36,9 +36,9 @@ def test_a_verified_completion_earns_the_resources_hours(toolkit):
     assert registration.completed_at and registration.completion_verified_by == staff
 
     # Verifying again changes nothing; taking it back removes the hours.
-    assert services.completions_verify(registrations=[registration], verified_by=staff) == 0
+    assert attendance.completions_verify(registrations=[registration], verified_by=staff) == 0
     assert Credit.objects.count() == 1
-    services.completions_verify(registrations=[registration], verified_by=staff, completed=False)
+    attendance.completions_verify(registrations=[registration], verified_by=staff, completed=False)
     assert not Credit.objects.exists()
 
 
@@ -46,7 +46,7 @@ def test_only_confirmed_on_demand_registrations_count(toolkit):
     workshop = factories.RegistrationFactory()  # a dated event: hours come from attendance
     waiting = factories.RegistrationFactory(event=toolkit, status="cancelled")
     staff = factories.CoordinatorFactory()
-    changed = services.completions_verify(registrations=[workshop, waiting], verified_by=staff)
+    changed = attendance.completions_verify(registrations=[workshop, waiting], verified_by=staff)
     assert changed == 0
     assert not Credit.objects.exists()
 

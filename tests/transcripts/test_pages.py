@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from communities.models import MeetingAttendance
+from communities.services import meeting_credits_sync
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.factories import CoordinatorFactory
 from trec.transcripts.models import Certificate, Credit
@@ -17,7 +18,6 @@ from trec.transcripts.services import (
     certificate_issue,
     certificate_revoke,
     credit_add_manual,
-    transcript_sync_for_meetings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def text(response) -> str:
 def attend(member, meetings):
     for meeting in meetings:
         MeetingAttendance.objects.create(meeting=meeting, membership=member)
-    transcript_sync_for_meetings(meetings=meetings)
+    meeting_credits_sync(meetings=meetings)
 
 
 def cohort_credits(user, meetings=2):

@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from communities.models import MeetingAttendance
+from communities.services import meeting_credits_sync
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.factories import EducatorFactory
 from tests.pdfs import pdf_language, pdf_text
@@ -16,7 +17,6 @@ from trec.transcripts import pdf
 from trec.transcripts.services import (
     certificate_issue,
     certificate_revoke,
-    transcript_sync_for_meetings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def earn(user, *, title="Equitable Grading", meetings=2):
     attended = [MeetingFactory(community=community) for _ in range(meetings)]
     for meeting in attended:
         MeetingAttendance.objects.create(meeting=meeting, membership=member)
-    transcript_sync_for_meetings(meetings=attended)
+    meeting_credits_sync(meetings=attended)
     return community
 
 

@@ -10,6 +10,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # These read models, which exist only once the apps are loaded (here).
         from . import throttle  # noqa: F401 - connects the sign-in throttle's receivers
         from .reference import ensure_reference_data
 

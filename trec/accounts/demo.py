@@ -7,12 +7,11 @@ seeded random generator, so the same ``--educators N`` always yields the same pe
 
 import random
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
-
-from events.models import Topic
 
 from .models import District, GradeBand, School, User
 from .roles import COORDINATORS_GROUP
@@ -301,8 +300,6 @@ def _staff_user(email: str, first: str, last: str, password_hash: str) -> User:
 
 
 def _verify_email(user: User) -> None:
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.get_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
@@ -328,7 +325,7 @@ def educator_email(index: int) -> str:
 def seed_educators(ctx, *, count: int, password_hash: str, batch_size: int = 2000) -> None:
     schools = list(School.objects.select_related("district"))
     bands = list(GradeBand.objects.all())
-    topics = list(Topic.objects.all())
+    topics = list(User.interests.field.related_model.objects.all())  # the catalog's topics
     roles, weights = zip(*ROLE_WEIGHTS, strict=True)
     now = timezone.now()
     existing = set(
@@ -381,8 +378,6 @@ def seed_educators(ctx, *, count: int, password_hash: str, batch_size: int = 200
                 for topic in user_topics
             ]
         )
-        from allauth.account.models import EmailAddress
-
         EmailAddress.objects.bulk_create(
             [
                 EmailAddress(user=user, email=user.email, verified=True, primary=True)

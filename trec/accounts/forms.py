@@ -2,8 +2,6 @@ from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Topic
-
 from .models import District, GradeBand, School, User
 
 
@@ -16,8 +14,10 @@ class ProfileForm(forms.ModelForm):
         label=_("Grade bands you work with"),
         help_text=_("Choose all that apply."),
     )
+    # Topics are the catalog's (events.Topic, through User.interests): reached through
+    # the relation, so the account layer imports no app above it.
     interests = forms.ModelMultipleChoiceField(
-        queryset=Topic.objects.all(),
+        queryset=User.interests.field.related_model.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         label=_("Topics you are interested in"),

@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .roles import is_coordinator
+
 
 class GradeBand(models.Model):
     """Birth–pre-K, K–2, 3–5, 6–8, 9–12: shared by profiles, events and communities."""
@@ -196,8 +198,6 @@ class User(AbstractUser):
 
     @property
     def is_coordinator(self) -> bool:
-        from .roles import is_coordinator
-
         return is_coordinator(self)
 
     @property

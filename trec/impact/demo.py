@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.utils import timezone
 
+from events.attendance import event_credits_sync
 from events.models import Attendance, Event, EventSession, Registration, Topic
 from events.services import seats_refresh
 from providers.models import Provider
@@ -174,10 +175,8 @@ def seed_history(ctx) -> None:
         )
     User.objects.bulk_update(people, ["date_joined"], batch_size=1000)
 
-    from trec.transcripts.services import transcript_sync_for_event
-
     for event in dict.fromkeys(held):
-        transcript_sync_for_event(event=event)
+        event_credits_sync(event=event)
     ctx.report("impact history events created", len(events) + len(summits))
     ctx.report("impact history attendances", len(attendance))
 

@@ -4,9 +4,10 @@ Each metric is a small object: a key, a label, the "how we count" text shown on 
 report, and a function computing it for a period with database aggregates (never a
 Python loop over rows). Breakdowns, the monthly series and the programs block are
 defined here too. Change how anything is counted and you must bump
-``DEFINITIONS_VERSION``: stored snapshots record the version they were computed
-under, and a snapshot from another version is shown as out of date and recomputed,
-never mixed with figures counted the new way.
+``DEFINITIONS_VERSION`` (in models.py, beside the snapshots that record it): stored
+snapshots record the version they were computed under, and a snapshot from another
+version is shown as out of date and recomputed, never mixed with figures counted the
+new way.
 """
 
 import datetime
@@ -22,31 +23,21 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community, MeetingAttendance, Membership
+from communities.models import Community, Meeting, MeetingAttendance, Membership
 from events.models import Attendance, Event, OutboundClick, Registration
 from events.proposals.models import Presenter, Proposal
 from gratitude.models import Post
+from surveys.models import Answer, Response
 from trec.accounts.models import User
 from trec.transcripts.models import Credit
 
-from .models import AttendanceFact
+from .models import DEFINITIONS_VERSION, AttendanceFact
 from .periods import Period
-
-DEFINITIONS_VERSION = 2  # 2: calls for proposals (proposals, acceptance, presenters)
 
 SERVED_TABLE = "impact_served_users"
 
 LISTED = (Event.Status.PUBLISHED, Event.Status.ARCHIVED)
 NOT_COUNTED = (Registration.Status.CANCELLED, Registration.Status.DECLINED)
-
-
-def surveys_models():
-    """The surveys app's Response and Answer models once they exist, else None."""
-    try:
-        from surveys.models import Answer, Response
-    except ImportError:
-        return None
-    return Response, Answer
 
 
 class Scope:
@@ -164,11 +155,7 @@ class Scope:
 
     @cached_property
     def satisfaction(self) -> dict:
-        models = surveys_models()
-        if models is None:
-            return {"answers": 0, "top": 0}
-        _response, answer = models
-        return answer.objects.filter(
+        return Answer.objects.filter(
             response__status="submitted",
             response__survey__kind="feedback",
             question__kind="likert",
@@ -184,8 +171,6 @@ class Scope:
 
 
 def _meetings_in(scope: Scope):
-    from communities.models import Meeting
-
     return Meeting.objects.filter(scope.in_period("starts_at")).values("pk")
 
 
@@ -295,11 +280,7 @@ def _gratitude_posts(scope: Scope) -> int:
 
 
 def _survey_respondents(scope: Scope) -> int:
-    models = surveys_models()
-    if models is None:
-        return 0
-    response, _answer = models
-    submitted = response.objects.filter(
+    submitted = Response.objects.filter(
         status="submitted",
         submitted_on__gte=scope.period.start,
         submitted_on__lte=scope.period.end,
@@ -844,28 +825,25 @@ def programs(scope: Scope, limit: int = 12) -> list[dict]:
         hours_earned=Subquery(hours),
         students=Coalesce(Subquery(students, output_field=IntegerField()), 0),
     )
-    models = surveys_models()
-    if models is not None:
-        _response, answer = models
-        rated = answer.objects.filter(
-            response__survey__event=OuterRef("pk"),
-            response__status="submitted",
-            question__kind="likert",
-            number__isnull=False,
-        ).order_by()
-        queryset = queryset.annotate(
-            ratings=Subquery(
-                rated.values("response__survey__event").annotate(n=Count("pk")).values("n"),
-                output_field=IntegerField(),
-            ),
-            top=Subquery(
-                rated.filter(number__gte=F("question__scale_points") - 1)
-                .values("response__survey__event")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-        )
+    rated = Answer.objects.filter(
+        response__survey__event=OuterRef("pk"),
+        response__status="submitted",
+        question__kind="likert",
+        number__isnull=False,
+    ).order_by()
+    queryset = queryset.annotate(
+        ratings=Subquery(
+            rated.values("response__survey__event").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        top=Subquery(
+            rated.filter(number__gte=F("question__scale_points") - 1)
+            .values("response__survey__event")
+            .annotate(n=Count("pk"))
+            .values("n"),
+            output_field=IntegerField(),
+        ),
+    )
     rows = []
     for event in queryset.order_by("-attendees", "starts_at")[:limit]:
         ratings = getattr(event, "ratings", None) or 0

@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+# The version of the metric definitions (metrics.py) a snapshot's figures were counted
+# under: bump it whenever how anything is counted changes.
+DEFINITIONS_VERSION = 2  # 2: calls for proposals (proposals, acceptance, presenters)
+
 
 class ImpactSnapshot(models.Model):
     class PeriodKind(models.TextChoices):
@@ -74,8 +78,6 @@ class ImpactSnapshot(models.Model):
     @property
     def is_current(self) -> bool:
         """Computed under today's definitions (so its figures may be shown)."""
-        from .metrics import DEFINITIONS_VERSION
-
         return self.has_figures and self.definitions_version == DEFINITIONS_VERSION
 
     @property

@@ -11,22 +11,14 @@ import time
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from trec.queue import task_enqueue
+
 from . import metrics
 from .models import ImpactSnapshot
 from .periods import Period
 
 logger = logging.getLogger(__name__)
 
-# Errors meaning the broker (Redis) could not take the task.
-try:
-    from kombu.exceptions import OperationalError as KombuOperationalError
-except ImportError:  # pragma: no cover - kombu comes with Celery
-    KombuOperationalError = OSError
-try:
-    from redis.exceptions import ConnectionError as RedisConnectionError
-except ImportError:  # pragma: no cover
-    RedisConnectionError = OSError
-BROKER_ERRORS = (KombuOperationalError, RedisConnectionError, ConnectionError, OSError)
 
 QUEUE_DOWN = "queue unavailable"
 
@@ -42,12 +34,7 @@ def snapshot_get_or_create(*, period: Period) -> ImpactSnapshot:
 
 
 def _enqueue(snapshot_id: int) -> None:
-    from .tasks import compute_snapshot
-
-    try:
-        compute_snapshot.delay(snapshot_id)
-    except BROKER_ERRORS as exc:
-        logger.warning("impact snapshot %s not queued: %s", snapshot_id, exc)
+    if not task_enqueue("impact.compute_snapshot", snapshot_id):
         ImpactSnapshot.objects.filter(pk=snapshot_id, status=ImpactSnapshot.Status.QUEUED).update(
             status=ImpactSnapshot.Status.FAILED, error=QUEUE_DOWN
         )

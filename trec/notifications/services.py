@@ -14,19 +14,18 @@ import datetime
 import logging
 from collections.abc import Iterable, Sequence
 
-import redis.exceptions
-from celery.exceptions import Retry
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import KombuError
 
 from events.models import Event, Registration
 from trec.accounts.roles import COORDINATORS_GROUP
 from trec.mail import build_message
+from trec.queue import task_enqueue
 
 from . import kinds
 from .models import Notification, StaffMessage
@@ -35,18 +34,6 @@ from .registry import get_kind, reminder_kinds
 logger = logging.getLogger(__name__)
 
 PENDING = Notification.Status.PENDING
-# What a broker that is down or unreachable raises when we publish.
-BROKER_ERRORS = (
-    KombuError,
-    OSError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-)
-# Publishing inside a request must not hang on a dead broker: one quick retry at most.
-PUBLISH_OPTIONS = {
-    "retry": True,
-    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
-}
 
 
 # --- Hand-off to Celery -------------------------------------------------------------
@@ -61,26 +48,16 @@ def notifications_dispatch(ids: Iterable[int]) -> int:
     """Hand these rows to the broker now: one task per row, or batch tasks of
     NOTIFICATIONS_BATCH_SIZE ids (one mail connection each). Returns how many rows
     were handed over; on a broker error the rest stay pending for the sweep."""
-    from . import tasks
-
     ids = sorted(set(ids))
     handed = 0
     for chunk in _chunks(ids, max(1, settings.NOTIFICATIONS_BATCH_SIZE)):
-        try:
-            if len(chunk) == 1:
-                tasks.send_notification.apply_async((chunk[0],), **PUBLISH_OPTIONS)
-            else:
-                tasks.send_notification_batch.apply_async((chunk,), **PUBLISH_OPTIONS)
-        except Retry:
-            # In-process (no broker) and the mail server is unavailable: the attempt is
-            # recorded on the row, which stays pending for the sweep.
-            pass
-        except BROKER_ERRORS as error:
+        if len(chunk) == 1:
+            handed_over = task_enqueue("notifications.send", chunk[0])
+        else:
+            handed_over = task_enqueue("notifications.send_batch", chunk)
+        if not handed_over:
             logger.warning(
-                "The task broker is unavailable (%r): %d notification(s) wait in the outbox "
-                "for the sweep.",
-                error,
-                len(ids) - handed,
+                "%d notification(s) wait in the outbox for the sweep.", len(ids) - handed
             )
             break
         Notification.objects.filter(pk__in=chunk).update(enqueued_at=timezone.now())
@@ -380,8 +357,6 @@ def followups_enqueue_due(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def digest_enqueue_weekly(*, now: datetime.datetime | None = None) -> int:
     """One digest per opted-in educator per ISO week; empty ones are skipped at send time."""
-    from django.contrib.auth import get_user_model
-
     now = now or timezone.now()
     week = kinds.iso_week(now)
     users = get_user_model().objects.filter(is_active=True, notify_digest=True)
@@ -414,8 +389,7 @@ def notifications_unconfirmed_close(*, now: datetime.datetime | None = None) -> 
 
 def broker_backlog() -> int:
     """Messages waiting in the default queue (0 when unknown or running in-process)."""
-    from trec.celery import app
-
+    app = current_app
     if app.conf.task_always_eager:
         return 0
     try:

@@ -6,6 +6,14 @@ import random
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
+from .delivery import TransientDeliveryError, deliver
+from .services import (
+    digest_enqueue_weekly,
+    followups_enqueue_due,
+    outbox_sweep,
+    reminders_enqueue_due,
+)
+
 logger = get_task_logger(__name__)
 
 RETRY_BASE_SECONDS = 30
@@ -19,7 +27,6 @@ def backoff(retries: int) -> int:
 
 
 def _send(task, ids: list[int], *, batch: bool) -> dict:
-    from .delivery import TransientDeliveryError, deliver
 
     try:
         return deliver(ids).as_dict()
@@ -44,27 +51,23 @@ def send_notification_batch(self, notification_ids: list[int]) -> dict:
 
 @shared_task(name="notifications.enqueue_due_reminders", acks_late=True)
 def enqueue_due_reminders() -> int:
-    from .services import reminders_enqueue_due
 
     return reminders_enqueue_due()
 
 
 @shared_task(name="notifications.enqueue_followups", acks_late=True)
 def enqueue_followups() -> int:
-    from .services import followups_enqueue_due
 
     return followups_enqueue_due()
 
 
 @shared_task(name="notifications.enqueue_weekly_digest", acks_late=True)
 def enqueue_weekly_digest() -> int:
-    from .services import digest_enqueue_weekly
 
     return digest_enqueue_weekly()
 
 
 @shared_task(name="notifications.sweep_outbox", acks_late=True)
 def sweep_outbox() -> int:
-    from .services import outbox_sweep
 
     return outbox_sweep()

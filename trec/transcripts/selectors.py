@@ -51,8 +51,6 @@ def transcript_for(user, *, school_year: str = "", source: str = "") -> Transcri
     """`user`'s credits grouped by school year (newest first), with totals by source,
     optionally filtered, and what certificates it can be issued. Three queries whatever
     the number of rows."""
-    from communities.models import Community
-
     every = list(
         Credit.objects.filter(user=user)
         .only(
@@ -87,11 +85,11 @@ def transcript_for(user, *, school_year: str = "", source: str = "") -> Transcri
         years=list(years.values()),
         by_source=[(labels[kind], hours) for kind, hours in totals.items()],
         school_years=school_years,
-        subjects=_subjects(user, every, Community),
+        subjects=_subjects(user, every),
     )
 
 
-def _subjects(user, credits: list[Credit], community_model) -> list[Subject]:
+def _subjects(user, credits: list[Credit]) -> list[Subject]:
     """Each school year, each event and each community year on the transcript."""
     subjects: dict[tuple[str, str], Subject] = OrderedDict()
 
@@ -103,9 +101,10 @@ def _subjects(user, credits: list[Credit], community_model) -> list[Subject]:
     titles = (
         {
             pk: f"{title} ({year})"
-            for pk, title, year in community_model.objects.filter(pk__in=communities).values_list(
-                "pk", "title", "school_year"
-            )
+            for pk, title, year in Credit.objects.filter(user=user, community_id__in=communities)
+            .order_by()
+            .values_list("community_id", "community__title", "community__school_year")
+            .distinct()
         }
         if communities
         else {}

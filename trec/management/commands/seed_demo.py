@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import import_module
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
@@ -62,8 +63,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from django.contrib.auth import get_user_model
-
         if options["if_empty"] and get_user_model().objects.exists():
             self.stdout.write("Demo data already present; nothing to do.")
             return

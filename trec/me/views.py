@@ -18,15 +18,14 @@ from events import selectors as event_selectors
 from events.follows.selectors import new_from_follows
 from events.ical import build_calendar
 from events.proposals.selectors import my_invitations, my_proposals
+from trec.accounts import services
+from trec.accounts.forms import DeleteAccountForm, ProfileForm
+from trec.accounts.models import User
+from trec.accounts.selectors import personal_data, personal_data_rows
 from trec.districts import selectors as district_selectors
 from trec.districts.selectors import open_share
 from trec.exports import csv_cell
 from trec.mail import absolute_url
-
-from . import services
-from .forms import DeleteAccountForm, ProfileForm
-from .models import User
-from .selectors import personal_data, personal_data_rows
 
 
 def _safe_next(request, default: str) -> str:
