@@ -53,6 +53,7 @@ from django.utils.translation import gettext_lazy
 from providers.access import provider_ids_for
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
+from trec.cache import cache_seconds, versioned_key
 
 from .filters import FREE, EventFilter, Sort, catalog_filter, start_of_day
 from .models import Event, EventSession, Registration, SavedEvent, Topic
@@ -276,8 +277,6 @@ def _facets(filterset: EventFilter, conditions: dict) -> tuple[dict, int]:
     session, topic, grade band or provider changed since (trec/cache_signals.py). A hit
     saves the counting query. Also settles whether the search forgives typos
     (`filterset.typos`), so the page lists what was counted."""
-    from trec.cache import cache_seconds, versioned_key
-
     seconds = cache_seconds("catalog_facets")
     if not seconds:
         return _count_facets(filterset, conditions)
