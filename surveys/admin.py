@@ -1,18 +1,20 @@
-"""The survey builder for coordinators: a survey with its sections and questions
-inline, each question's choices on its own page (linked from the inline), and actions
-to duplicate a survey for next year, add the role / grade band / district questions
-that crosstabs use, and make single-use invitation links for anonymous surveys."""
+"""Surveys in the back office: a survey's details with its sections inline, and the
+builder page (surveys.admin_views) where its questions and their choices are made, on
+one page; actions to duplicate a survey for next year, add the role / grade band /
+district questions that crosstabs use (in a section of their own), and make single-use
+invitation links for anonymous surveys."""
 
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
 
-from . import services
+from . import admin_views, services
 from .models import Choice, Invitation, Question, Response, Section, Survey
 
 
@@ -20,29 +22,6 @@ class SectionInline(admin.TabularInline):
     model = Section
     extra = 0
     fields = ["position", "title", "title_es", "intro", "intro_es"]
-
-
-class QuestionInline(admin.StackedInline):
-    model = Question
-    extra = 0
-    show_change_link = True
-    fk_name = "survey"
-    fields = [
-        ("position", "section", "kind", "required"),
-        ("text", "text_es"),
-        ("help_text", "help_text_es"),
-        "scale_points",
-        ("scale_labels", "scale_labels_es"),
-        ("min_value", "max_value", "allow_other", "max_ranked"),
-        ("show_if_question", "show_if_value", "crosstab_field"),
-    ]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        survey_id = request.resolver_match.kwargs.get("object_id")
-        if db_field.name in ("section", "show_if_question"):
-            model = Section if db_field.name == "section" else Question
-            kwargs["queryset"] = model.objects.filter(survey_id=survey_id or 0)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Survey)
@@ -55,7 +34,7 @@ class SurveyAdmin(admin.ModelAdmin):
     search_fields = ["title", "title_es", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["event"]
-    inlines = [SectionInline, QuestionInline]
+    inlines = [SectionInline]
     actions = ["duplicate_for_next_year", "add_profile_questions", "make_invitations"]
     fieldsets = [
         bilingual_fieldset("title", "intro", "thank_you"),
@@ -63,6 +42,35 @@ class SurveyAdmin(admin.ModelAdmin):
         (_("Who answers"), {"fields": ["anonymous", "invitation_only", "expected_respondents"]}),
         (_("When"), {"fields": ["opens_at", "closes_at"]}),
     ]
+
+    def get_urls(self):
+        def builder(request, object_id):
+            return admin_views.builder_view(self, request, object_id)
+
+        return [
+            path(
+                "<int:object_id>/builder/",
+                self.admin_site.admin_view(builder),
+                name="surveys_survey_builder",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "builder_url": reverse("admin:surveys_survey_builder", args=[object_id])
+            if str(object_id).isdigit()
+            else None,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new survey goes on to the builder, where its questions are made."""
+        if "_addanother" in request.POST or "_continue" in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, _("Survey saved. Now add its questions."), messages.SUCCESS)
+        return HttpResponseRedirect(admin_views.builder_url(obj))
 
     def get_queryset(self, request):
         return (
@@ -80,7 +88,9 @@ class SurveyAdmin(admin.ModelAdmin):
     @admin.display(description=_("links"))
     def links(self, survey):
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            admin_views.builder_url(survey),
+            _("Questions"),
             survey.get_absolute_url(),
             _("Open"),
             reverse("surveys:report", args=[survey.slug]),
@@ -97,14 +107,10 @@ class SurveyAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Add role, grade band and district questions"))
+    @admin.action(description=_("Add role, grade band and district questions (own section)"))
     def add_profile_questions(self, request, queryset):
         for survey in queryset:
-            start = (
-                survey.questions.order_by("-position").values_list("position", flat=True).first()
-                or 0
-            ) + 1
-            services.profile_questions_add(survey=survey, start=start)
+            services.profile_section_add(survey=survey)
         self.message_user(request, _("Questions added."), messages.SUCCESS)
 
     @admin.action(description=_("Make 50 single-use invitation links (anonymous surveys)"))

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.datastructures import MultiValueDict
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trec.i18n import localized
 
-from .models import Answer, Question, Section, Survey
+from .models import Answer, Choice, Question, Section, Survey
 
 OTHER = "other"
 ANSWER_KEY = re.compile(r"^q(\d+)(?:_(other|\d+))?$")
@@ -407,3 +409,278 @@ class GapsForm(forms.Form):
         initial=6,
         help_text=gettext_lazy("Events starting within this many months count as supply."),
     )
+
+
+# --- The builder ------------------------------------------------------------------------
+
+# The fields that mean something for one kind of question only (the builder shows them
+# for that kind; whatever else is posted for them is put back to its default).
+KIND_FIELDS = {
+    "scale_points": (Question.Kind.LIKERT,),
+    "scale_labels": (Question.Kind.LIKERT,),
+    "scale_labels_es": (Question.Kind.LIKERT,),
+    "min_value": (Question.Kind.NUMBER,),
+    "max_value": (Question.Kind.NUMBER,),
+    "allow_other": (Question.Kind.MULTIPLE,),
+    "max_ranked": (Question.Kind.TOPIC_RANKING,),
+}
+MIN_CHOICES = 2
+CHOICE_ROWS = 6  # blank choice rows on a new question (blank rows are ignored)
+
+
+def question_label(number: int, question: Question) -> str:
+    return _("Q%(n)d. %(text)s") % {"n": number, "text": question.text}
+
+
+class QuestionBuilderForm(forms.ModelForm):
+    """One question as the builder edits it. Skip logic is one select, "show only if",
+    whose options are the actual answers of the earlier choice and scale questions
+    (``<question id>:<value>``); the model's rule (`Question.skip_logic_errors`) checks
+    what comes back, so a value that is not an answer of that question, or a question
+    that comes later, is an error on this field that shows what was sent."""
+
+    condition = forms.CharField(
+        label=gettext_lazy("Show this question only if"),
+        required=False,
+        widget=forms.Select,
+        help_text=gettext_lazy(
+            "Leave “Always” to ask everyone. Otherwise pick the answer to an earlier "
+            "question that shows this one."
+        ),
+    )
+
+    class Meta:
+        model = Question
+        fields = [
+            "kind",
+            "text",
+            "text_es",
+            "help_text",
+            "help_text_es",
+            "section",
+            "required",
+            "scale_points",
+            "scale_labels",
+            "scale_labels_es",
+            "min_value",
+            "max_value",
+            "allow_other",
+            "max_ranked",
+        ]
+        widgets = {
+            "scale_labels": forms.Textarea(attrs={"rows": 3}),
+            "scale_labels_es": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, survey: Survey, ordered: list[Question], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+        self.ordered = ordered  # the survey's questions, in the order respondents meet them
+        self.numbers = {q.pk: n for n, q in enumerate(ordered, start=1)}
+        self.fields["section"].queryset = survey.sections.order_by("position", "pk")
+        self.fields["section"].empty_label = _("No section (first page)")
+        for name, low, high in (("scale_points", 2, 11), ("max_ranked", 1, len(RANK_LABELS))):
+            self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
+            self.fields[name].widget.attrs.update(min=low, max=high)
+        for name in KIND_FIELDS:
+            self.fields[name].required = False  # blank: the default
+        self.fields["condition"].widget.choices = self._condition_choices()
+        if self.instance.show_if_question_id and not self.is_bound:
+            self.initial["condition"] = (
+                f"{self.instance.show_if_question_id}:{self.instance.show_if_value}"
+            )
+
+    def _earlier(self) -> list[Question]:
+        """The questions skip logic may follow: the choice and scale questions before
+        this one (all of them for a new question)."""
+        if self.instance.pk is None:
+            before = self.ordered
+        else:
+            before = []
+            for question in self.ordered:
+                if question.pk == self.instance.pk:
+                    break
+                before.append(question)
+        return [q for q in before if q.kind in Question.TRIGGER_KINDS]
+
+    def _condition_choices(self):
+        choices: list = [("", _("Always"))]
+        offered = set()
+        for trigger in self._earlier():
+            options = [
+                (f"{trigger.pk}:{value}", label) for value, label in trigger.trigger_values()
+            ]
+            offered.update(value for value, _label in options)
+            choices.append((question_label(self.numbers[trigger.pk], trigger), options))
+        sent = self.data.get(self.add_prefix("condition"), "") if self.is_bound else ""
+        if sent and sent not in offered:
+            # Shown back as it was sent, next to the error that explains it.
+            choices.append((sent, _("%(value)s (not an answer you can pick)") % {"value": sent}))
+        return choices
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        for name, kinds in KIND_FIELDS.items():
+            if kind not in kinds:
+                self.errors.pop(name, None)
+            if kind not in kinds or cleaned.get(name) in (None, ""):
+                cleaned[name] = Question._meta.get_field(name).get_default()
+        # The question as it will be saved: a new one (or one moved to another section)
+        # comes last in its section.
+        question, section = self.instance, cleaned.get("section")
+        if question.pk is None or question.section_id != (section.pk if section else None):
+            question.position = self.next_position(section)
+        question.section = section
+        self._clean_condition(cleaned)
+        changed_kind = self.instance.pk and kind and kind != self.instance.kind
+        if changed_kind and self.instance.answers.exists():
+            self.add_error(
+                "kind", _("This question already has answers, so its kind cannot change.")
+            )
+        return cleaned
+
+    def _clean_condition(self, cleaned) -> None:
+        self.trigger, self.trigger_value = None, ""
+        raw = (cleaned.get("condition") or "").strip()
+        if not raw:
+            return
+        trigger_id, _sep, value = raw.partition(":")
+        trigger = next((q for q in self.ordered if str(q.pk) == trigger_id), None)
+        if trigger is None:
+            self.add_error(
+                "condition",
+                _("“%(value)s” is not a question of this survey: pick one from the list.")
+                % {"value": raw},
+            )
+            return
+        question = self.instance
+        question.show_if_value = value
+        errors = question.skip_logic_errors(trigger)
+        question.show_if_value = ""
+        if errors:
+            for message in errors.values():
+                self.add_error("condition", message)
+            return
+        self.trigger, self.trigger_value = trigger, value
+
+    def next_position(self, section) -> int:
+        section_id = section.pk if section else None
+        positions = [
+            q.position
+            for q in self.ordered
+            if q.section_id == section_id and q.pk != self.instance.pk
+        ]
+        return max(positions, default=-1) + 1
+
+    def _post_clean(self):
+        super()._post_clean()
+        question = self.instance
+        question.show_if_question = self.trigger if hasattr(self, "trigger") else None
+        question.show_if_value = getattr(self, "trigger_value", "")
+        if question.pk is None:
+            return
+        # A question others wait for must stay before them and keep answers they use.
+        for dependent in self.ordered:
+            if dependent.show_if_question_id != question.pk:
+                continue
+            errors = dependent.skip_logic_errors(question)
+            if "show_if_question" in errors:
+                field = "kind" if question.kind not in Question.TRIGGER_KINDS else "section"
+                self.add_error(
+                    field,
+                    _("“%(text)s” is shown by an answer to this question: %(reason)s")
+                    % {"text": dependent.text, "reason": errors["show_if_question"]},
+                )
+
+    def fields_for_kind(self):
+        """Each visible field with the kinds it is for ("" when it is for all)."""
+        return [
+            (self[name], " ".join(KIND_FIELDS.get(name, ())))
+            for name in self.fields
+            if name != "condition"
+        ]
+
+
+class ChoiceBuilderForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["label", "label_es", "value"]
+        labels = {"value": gettext_lazy("Code (optional)")}
+        help_texts = {"value": gettext_lazy("Made from the label when blank.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].required = False  # a blank row is simply not a choice
+        self.fields["value"].required = False  # made from the label
+
+    def clean(self):
+        cleaned = super().clean()
+        label = (cleaned.get("label") or "").strip()
+        value = (cleaned.get("value") or "").strip()
+        if not label and (self.instance.pk or value or (cleaned.get("label_es") or "").strip()):
+            self.add_error("label", _("Give this choice a label."))
+        if label and not value:
+            cleaned["value"] = slugify(label)[:100] or label[:100]
+        return cleaned
+
+    def is_blank(self) -> bool:
+        return not (self.cleaned_data.get("label") or "").strip()
+
+
+class BaseChoiceFormSet(forms.BaseInlineFormSet):
+    """A choice question's choices: at least two, codes unique, and the answers other
+    questions' skip logic waits for cannot be removed."""
+
+    def clean(self):
+        if any(self.errors):
+            return
+        kept = [
+            form
+            for form in self.forms
+            if not self._should_delete_form(form) and not form.is_blank()
+        ]
+        if len(kept) < MIN_CHOICES:
+            raise forms.ValidationError(
+                _("Give a choice question at least %(n)d choices.") % {"n": MIN_CHOICES},
+                code="too_few",
+            )
+        values = [form.cleaned_data["value"] for form in kept]
+        seen = set()
+        for form, value in zip(kept, values, strict=True):
+            if value.casefold() in seen:
+                form.add_error(
+                    "value", _("Two choices have the code “%(value)s”.") % {"value": value}
+                )
+            seen.add(value.casefold())
+        if self.instance.pk:
+            # A renamed code still counts: the service carries it over.
+            remaining = {value.casefold() for value in values} | {
+                str(form.initial.get("value", "")).casefold() for form in kept
+            }
+            for dependent in self.instance.dependents.all():
+                wanted = dependent.show_if_value.strip()
+                if wanted.casefold() not in remaining:
+                    raise forms.ValidationError(
+                        _(
+                            "“%(text)s” is shown when this question is answered “%(value)s”: "
+                            "keep that choice, or change that question first."
+                        )
+                        % {"text": dependent.text, "value": wanted},
+                        code="in_use",
+                    )
+        super().clean()
+
+
+def choice_formset(*, question: Question, data=None, prefix="choices"):
+    """The choice rows: the question's choices and a few blank ones."""
+    extra = CHOICE_ROWS if question.pk is None else 2
+    formset_class = forms.inlineformset_factory(
+        Question,
+        Choice,
+        form=ChoiceBuilderForm,
+        formset=BaseChoiceFormSet,
+        extra=extra,
+        can_delete=question.pk is not None,
+    )
+    return formset_class(data=data, instance=question, prefix=prefix)

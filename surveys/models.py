@@ -234,16 +234,12 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    TRIGGER_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.LIKERT)
+
     def clean(self):
         errors = {}
         if self.show_if_question_id:
-            trigger = self.show_if_question
-            if trigger.survey_id != self.survey_id:
-                errors["show_if_question"] = _("Pick a question of the same survey.")
-            elif self.pk and trigger.pk == self.pk:
-                errors["show_if_question"] = _("A question cannot depend on itself.")
-            elif not self.show_if_value:
-                errors["show_if_value"] = _("Say which answer shows this question.")
+            errors.update(self.skip_logic_errors(self.show_if_question))
         if (
             self.min_value is not None
             and self.max_value is not None
@@ -252,6 +248,66 @@ class Question(models.Model):
             errors["max_value"] = _("The largest number must not be below the smallest.")
         if errors:
             raise ValidationError(errors)
+
+    def order_key(self, sections: dict | None = None) -> tuple:
+        """Where the respondent meets this question: questions without a section come
+        on the first page, then each section's page in order (as `SurveyPlan` lays
+        them out); a question not saved yet comes after others at its position."""
+        if self.section_id is None:
+            page = (0, 0, 0)
+        else:
+            section = (sections or {}).get(self.section_id) or self.section
+            page = (1, section.position, section.pk)
+        return (page, self.position, self.pk or float("inf"))
+
+    def trigger_values(self) -> list[tuple[str, str]]:
+        """(value, label) of each answer to this question that skip logic can wait for:
+        its choices, or the points of its scale."""
+        if self.kind in self.CHOICE_KINDS:
+            return [(c.value, c.label) for c in self.choices.all()]
+        if self.kind == self.Kind.LIKERT:
+            from .forms import scale_labels
+
+            return [(str(i), label) for i, label in enumerate(scale_labels(self), start=1)]
+        return []
+
+    def skip_logic_errors(self, trigger: "Question") -> dict:
+        """The one rule for skip logic: it follows an earlier choice or scale question of
+        the same survey, and waits for one of that question's actual answers."""
+        if trigger.survey_id != self.survey_id:
+            return {"show_if_question": _("Pick a question of the same survey.")}
+        if self.pk and trigger.pk == self.pk:
+            return {"show_if_question": _("A question cannot depend on itself.")}
+        if trigger.kind not in self.TRIGGER_KINDS:
+            return {
+                "show_if_question": _(
+                    "Skip logic can only follow a choice or agreement-scale question."
+                )
+            }
+        if trigger.order_key() >= self.order_key():
+            return {
+                "show_if_question": _(
+                    "“%(trigger)s” comes after this question: skip logic can only follow "
+                    "an earlier question."
+                )
+                % {"trigger": trigger.text}
+            }
+        value = (self.show_if_value or "").strip()
+        if not value:
+            return {"show_if_value": _("Say which answer shows this question.")}
+        allowed = trigger.trigger_values()
+        if value.casefold() not in {v.casefold() for v, _label in allowed}:
+            return {
+                "show_if_value": _(
+                    "“%(value)s” is not an answer to “%(trigger)s”. Pick one of: %(answers)s."
+                )
+                % {
+                    "value": value,
+                    "trigger": trigger.text,
+                    "answers": ", ".join(label for _v, label in allowed),
+                }
+            }
+        return {}
 
     @property
     def field_name(self) -> str:

@@ -3,7 +3,7 @@ topics) and permission-checked lookups."""
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -106,3 +106,30 @@ def current_survey() -> Survey | None:
     surveys = list(open_surveys()[:10])
     needs = [survey for survey in surveys if survey.kind == Survey.Kind.NEEDS]
     return (needs or surveys or [None])[0]
+
+
+def builder_outline(survey: Survey):
+    """The builder's view of a survey: ``(groups, ordered)``, where groups are
+    ``(section or None, questions)`` in page order (empty sections included, the
+    questions without a section first when there are any) and ordered is every question
+    in the order respondents meet them. 3 queries."""
+    questions = list(
+        survey.questions.prefetch_related("choices")
+        .annotate(answer_count=Count("answers"))
+        .order_by("position", "pk")
+    )
+    sections = list(survey.sections.order_by("position", "pk"))
+    loose = [q for q in questions if q.section_id is None]
+    groups = [(None, loose)] if loose or not sections else []
+    for section in sections:
+        groups.append((section, [q for q in questions if q.section_id == section.pk]))
+    ordered = [q for _section, group in groups for q in group]
+    return groups, ordered
+
+
+def get_survey_for_builder(*, slug: str, user) -> Survey:
+    """Coordinators build and preview every survey; for anyone else there is no such
+    survey to build."""
+    if not user.is_authenticated or not user.is_coordinator:
+        raise Http404("No such survey")
+    return get_object_or_404(Survey, slug=slug)

@@ -10,6 +10,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from trec.accounts.models import District, GradeBand, User
 
@@ -387,3 +388,118 @@ def profile_questions_add(*, survey: Survey, section: Section | None = None, sta
         )
         created.append(question)
     return created
+
+
+# --- The builder ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_save(*, form, choices) -> Question:
+    """Save a question from the builder (its form and choice rows, both valid): a choice
+    question keeps its non-blank rows in the order shown; any other kind keeps no
+    choices. A question's changed choice code follows into the skip logic that uses it."""
+    question = form.save()
+    if question.kind not in Question.CHOICE_KINDS:
+        question.choices.all().delete()
+        return question
+    renamed = {}
+    position = 0
+    for row in choices.forms:
+        if choices._should_delete_form(row):
+            if row.instance.pk:
+                row.instance.delete()
+            continue
+        if row.is_blank():
+            continue
+        choice = row.save(commit=False)
+        if choice.pk and row.initial.get("value") not in (None, choice.value):
+            renamed[row.initial["value"].casefold()] = choice.value
+        choice.question = question
+        choice.position = position
+        choice.save()
+        position += 1
+    for dependent in question.dependents.all():
+        new_value = renamed.get(dependent.show_if_value.strip().casefold())
+        if new_value:
+            dependent.show_if_value = new_value
+            dependent.save(update_fields=["show_if_value"])
+    return question
+
+
+class MoveRefused(Exception):
+    """A question cannot move there: skip logic would follow a later question."""
+
+
+@transaction.atomic
+def question_move(*, question: Question, step: int) -> None:
+    """Move a question one place up (step -1) or down (+1) within its section (or the
+    questions without one). Refused when it would pass the question it depends on, or
+    one that depends on it."""
+    siblings = list(
+        Question.objects.select_for_update()
+        .filter(survey_id=question.survey_id, section_id=question.section_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, q in enumerate(siblings) if q.pk == question.pk)
+    other_index = index + step
+    if not 0 <= other_index < len(siblings):
+        return
+    moving, other = siblings[index], siblings[other_index]
+    if moving.show_if_question_id == other.pk or other.show_if_question_id == moving.pk:
+        raise MoveRefused(other)
+    siblings[index], siblings[other_index] = other, moving
+    changed = []
+    for position, sibling in enumerate(siblings):
+        if sibling.position != position:
+            sibling.position = position
+            changed.append(sibling)
+    Question.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def question_delete(*, question: Question) -> bool:
+    """Delete a question nobody has answered yet (False otherwise); questions that
+    waited for its answer are then asked of everyone."""
+    if question.answers.exists():
+        return False
+    question.delete()
+    return True
+
+
+PROFILE_SECTION = ("About you", "Sobre usted")
+
+
+@transaction.atomic
+def profile_section_add(*, survey: Survey) -> Section:
+    """The role, grade band and district questions, in a section of their own after
+    the survey's other sections."""
+    last = survey.sections.order_by("-position").values_list("position", flat=True).first()
+    section = Section.objects.create(
+        survey=survey,
+        position=0 if last is None else last + 1,
+        title=PROFILE_SECTION[0],
+        title_es=PROFILE_SECTION[1],
+    )
+    profile_questions_add(survey=survey, section=section, start=0)
+    return section
+
+
+class PublishRefused(Exception):
+    """The survey cannot be opened now (the message says why)."""
+
+
+@transaction.atomic
+def survey_publish(*, survey: Survey, now: datetime.datetime | None = None) -> Survey:
+    """Open a survey now: it is listed on the surveys page from this moment (unless it
+    belongs to an event or needs invitation links)."""
+    now = now or timezone.now()
+    if not survey.questions.exists():
+        raise PublishRefused(gettext("Add a question before publishing the survey."))
+    if survey.closes_at and survey.closes_at <= now:
+        raise PublishRefused(
+            gettext("This survey's closing date has passed: change it before publishing.")
+        )
+    if survey.opens_at is None or survey.opens_at > now:
+        survey.opens_at = now
+        survey.save(update_fields=["opens_at"])
+    return survey

@@ -119,7 +119,7 @@ def _next_page(plan, data, page: int, step: int) -> int:
     return page
 
 
-def _render_page(request, plan, form, page_number: int, token: str, data=None):
+def _render_page(request, plan, form, page_number: int, token: str, data=None, **extra):
     page = plan.pages[page_number - 1]
     data = form.data if form.is_bound else (data if data is not None else MultiValueDict())
     is_last = _next_page(plan, data, page_number, 1)
@@ -134,8 +134,35 @@ def _render_page(request, plan, form, page_number: int, token: str, data=None):
         "token": token,
         "questions": [(q, form.bound_fields_for(q)) for q in form.questions],
         "can_save": not plan.survey.anonymous,
+        **extra,
     }
     return render(request, "surveys/take.html", context)
+
+
+def _posted(request, plan, state: dict, number: int):
+    """This page's posted answers over the answers so far: (merged state, form data)."""
+    page = plan.pages[number - 1]
+    page_keys = {name for q in page.questions for name in plan.field_names(q)}
+    posted = {
+        key: request.POST.getlist(key)
+        for key in request.POST
+        if key in page_keys or key.startswith("q")
+    }
+    merged = {k: v for k, v in state.items() if k not in page_keys} | posted
+    return merged, MultiValueDict(merged)
+
+
+def _first_bad_page(plan, whole, number: int) -> int:
+    """The first page with an answer the whole response's form refused."""
+    shown = whole.questions
+    return min(
+        (
+            plan.page_of[q.pk]
+            for q in shown
+            if any(n in whole.errors for n in plan.form_field_names(q))
+        ),
+        default=number,
+    )
 
 
 @require_safe
@@ -186,14 +213,7 @@ def take(request, slug):
     except ValueError:
         number = 1
     page = plan.pages[number - 1]
-    page_keys = {name for q in page.questions for name in plan.field_names(q)}
-    posted = {
-        key: request.POST.getlist(key)
-        for key in request.POST
-        if key in page_keys or key.startswith("q")
-    }
-    merged = {k: v for k, v in store.state.items() if k not in page_keys} | posted
-    data = MultiValueDict(merged)
+    merged, data = _posted(request, plan, store.state, number)
     form = SurveyForm(plan=plan, questions=plan.shown_on(page, data), data=data)
 
     if action == "back":
@@ -219,14 +239,7 @@ def take(request, slug):
     shown = [q for p in plan.pages for q in plan.shown_on(p, data)]
     whole = SurveyForm(plan=plan, questions=shown, data=data)
     if not whole.is_valid():
-        first_bad = min(
-            (
-                plan.page_of[q.pk]
-                for q in shown
-                if any(n in whole.errors for n in plan.form_field_names(q))
-            ),
-            default=number,
-        )
+        first_bad = _first_bad_page(plan, whole, number)
         if first_bad != number:
             store.save(state=merged, page=first_bad)
             bad_questions = plan.shown_on(plan.pages[first_bad - 1], data)
@@ -273,6 +286,79 @@ def take(request, slug):
     if survey.anonymous:
         request.session[SESSION_DONE] = sorted(_session_done(request) | {survey.pk})
     return redirect("surveys:thanks", slug=survey.slug)
+
+
+PREVIEW_STATE = "survey-preview-{pk}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def preview(request, slug):
+    """Who: coordinators (anonymous → sign in; everyone else 404). The survey exactly as
+    a respondent sees it, page by page with the same form and checks, whether or not
+    it is open; answers live in the session only and nothing is ever stored as a
+    response. Finishing it goes back to the builder."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    survey = selectors.get_survey_for_builder(slug=slug, user=request.user)
+    plan = selectors.plan_for(survey)
+    builder = reverse("admin:surveys_survey_builder", args=[survey.pk])
+    if not plan.pages or not plan.questions:
+        messages.info(request, _("Add a question to preview the survey."))
+        return redirect(builder)
+    key = PREVIEW_STATE.format(pk=survey.pk)
+    saved = request.session.get(key, {})
+    state, page_url = saved.get("state", {}), reverse("surveys:preview", args=[survey.slug])
+    extra = {"preview": True, "form_action": page_url, "can_save": False, "builder_url": builder}
+
+    if request.method != "POST":
+        try:
+            number = int(request.GET.get("page") or 1)
+        except ValueError:
+            number = 1
+        number = min(max(number, 1), len(plan.pages))
+        if number == 1 and "page" not in request.GET:
+            state = {}  # a fresh preview starts blank
+            request.session.pop(key, None)
+        data = MultiValueDict(state)
+        questions = plan.shown_on(plan.pages[number - 1], data)
+        form = SurveyForm(
+            plan=plan, questions=questions, initial=initial_from_state(plan, questions, state)
+        )
+        return _render_page(request, plan, form, number, "", data=data, **extra)
+
+    action = request.POST.get("action", "submit")
+    try:
+        number = min(max(int(request.POST.get("page", "1")), 1), len(plan.pages))
+    except ValueError:
+        number = 1
+    merged, data = _posted(request, plan, state, number)
+    form = SurveyForm(plan=plan, questions=plan.shown_on(plan.pages[number - 1], data), data=data)
+    if action == "back":
+        previous = _next_page(plan, data, number, -1)
+        request.session[key] = {"state": merged}
+        return redirect(f"{page_url}?page={previous}")
+    if not form.is_valid():
+        return _render_page(request, plan, form, number, "", **extra)
+    following = _next_page(plan, data, number, 1)
+    if following != number:
+        request.session[key] = {"state": merged}
+        return redirect(f"{page_url}?page={following}")
+    shown = [q for p in plan.pages for q in plan.shown_on(p, data)]
+    whole = SurveyForm(plan=plan, questions=shown, data=data)
+    if not whole.is_valid():
+        request.session[key] = {"state": merged}
+        first_bad = _first_bad_page(plan, whole, number)
+        bad = SurveyForm(
+            plan=plan, questions=plan.shown_on(plan.pages[first_bad - 1], data), data=data
+        )
+        bad.is_valid()
+        return _render_page(request, plan, bad, first_bad, "", **extra)
+    request.session.pop(key, None)
+    messages.success(
+        request,
+        _("Preview finished: these answers would be accepted. Nothing was saved."),
+    )
+    return redirect(builder)
 
 
 @require_safe

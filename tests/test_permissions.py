@@ -516,6 +516,10 @@ ROUTES = {
         url("surveys:gaps", slug("needs_survey")),
         answers(LOGIN, 404, 404, 404, 404, 200),
     ),
+    "surveys:preview": (
+        url("surveys:preview", slug("needs_survey")),
+        answers(LOGIN, 404, 404, 404, 404, 200),
+    ),
     "surveys:attach_feedback": (
         url("surveys:attach_feedback", lambda w: [w["published_a"].pk]),
         POST_ONLY,
@@ -665,6 +669,11 @@ ROUTES = {
         ADMIN_A_ONLY,
     ),
     "admin:events_event_templates": (url("admin:events_event_templates"), ADMIN_STAFF),
+    # Back office: the survey builder (coordinators change surveys; provider staff do not)
+    "admin:surveys_survey_builder": (
+        lambda w: admin_url("surveys_survey_builder", w["needs_survey"].pk),
+        ADMIN_COORDINATOR,
+    ),
     "admin:events_event_import": (url("admin:events_event_import"), ADMIN_STAFF),
     "admin:events_event_process_import": (
         url("admin:events_event_process_import"),
