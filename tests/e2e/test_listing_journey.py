@@ -96,4 +96,14 @@ def test_a_provider_lists_a_series_duplicates_it_and_submits_both(
     statuses = page.locator("#result_list tbody td.field-status")
     assert statuses.all_inner_texts() == ["Submitted for review", "Submitted for review"]
     assert set(Event.objects.values_list("status", flat=True)) == {Event.Status.SUBMITTED}
+
+    # A coordinator's list has the provider column and filter too, and still fits.
+    context.close()
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page = context.new_page()
+    sign_in(page, live_server, factories.CoordinatorFactory())
+    page.goto(live_server.url + "/admin/events/event/?when=all")
+    roster = page.locator("#result_list tbody tr").first.get_by_role("link", name="Roster")
+    box = roster.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1366
     context.close()
