@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from communities.models import Community, Thread
 from communities.models import Post as DiscussionPost
-from events.follows import services as follows_services
 from events.follows.models import SavedSearch
 from events.models import Event
 from gratitude.models import Post as GratitudePost
@@ -434,13 +433,6 @@ ROUTES = {
     "follows:follow": (url("follows:follow"), POST_SIGNED_IN),
     "follows:update": (url("follows:update", lambda w: [w["saved_search"].pk]), POST_SIGNED_IN),
     "follows:delete": (url("follows:delete", lambda w: [w["saved_search"].pk]), POST_SIGNED_IN),
-    # The e-mail's link: anyone holding it, signed in or not; it asks before stopping.
-    "follows:unsubscribe": (
-        lambda w: reverse(
-            "follows:unsubscribe", args=[follows_services.unsubscribe_token(w["saved_search"])]
-        ),
-        PUBLIC,
-    ),
     "accounts:onboarding": (url("accounts:onboarding"), SIGNED_IN),
     "accounts:profile": (url("accounts:profile"), SIGNED_IN),
     "accounts:my_data": (url("accounts:my_data"), SIGNED_IN),
@@ -462,6 +454,24 @@ ROUTES = {
             url(
                 "notifications:unsubscribe",
                 lambda w: [signing.dumps({"e": "x@example.org"}, salt=UNSUBSCRIBE_SALT)],
+            ),
+            PUBLIC,
+        ),
+        # An alert e-mail's link for one saved search: anyone holding it; GET only asks.
+        (
+            "saved search link",
+            url(
+                "notifications:unsubscribe",
+                lambda w: [
+                    signing.dumps(
+                        {
+                            "u": w["saved_search"].user_id,
+                            "k": "saved_search_alert",
+                            "s": [w["saved_search"].pk],
+                        },
+                        salt=UNSUBSCRIBE_SALT,
+                    )
+                ],
             ),
             PUBLIC,
         ),

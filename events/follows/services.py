@@ -15,7 +15,6 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -37,7 +36,6 @@ from .models import ListingMatch, SavedSearch
 logger = logging.getLogger(__name__)
 
 ALERT_KIND = "saved_search_alert"
-UNSUBSCRIBE_SALT = "follows.unsubscribe"
 # Filters a saved search keeps; sort and page are how results are shown, not what.
 SAVED_PARAMETERS = (
     "q",
@@ -180,18 +178,11 @@ def saved_search_delete(*, search: SavedSearch) -> None:
     search.delete()
 
 
-def unsubscribe_token(search: SavedSearch) -> str:
-    """A signed token for the e-mail's unsubscribe link: no sign-in needed, not guessable."""
-    return signing.dumps([search.pk, search.user_id], salt=UNSUBSCRIBE_SALT, compress=True)
-
-
-def search_for_token(token: str) -> tuple[bool, SavedSearch | None]:
-    """(token valid, the search it names if it still exists)."""
-    try:
-        pk, user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
-        return False, None
-    return True, SavedSearch.objects.filter(pk=pk, user_id=user_id).first()
+def saved_searches_stop(*, user_id: int, ids: list[int]) -> bool:
+    """Stop these saved searches of that account (an alert e-mail's one-click
+    unsubscribe: no sign-in, the signed link is the proof). True when any was stopped."""
+    deleted, _rows = SavedSearch.objects.filter(user_id=user_id, pk__in=ids).delete()
+    return bool(deleted)
 
 
 # --- Matching a newly published listing ---------------------------------------------------

@@ -9,5 +9,4 @@ urlpatterns = [
     path("follow/", views.follow, name="follow"),
     path("<int:pk>/", views.alert_update, name="update"),
     path("<int:pk>/delete/", views.alert_delete, name="delete"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -1,5 +1,6 @@
 """Saved searches and follows: saving from the catalog, following from provider pages
-and topic chips, managing them under /me/alerts/, and unsubscribing from an e-mail."""
+and topic chips, managing them under /me/alerts/. (An alert e-mail's unsubscribe links
+go to the outbox's one-click endpoint, trec.notifications.unsubscribe.)"""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from events.models import Topic
 from providers.models import Provider
@@ -128,24 +128,3 @@ def alert_delete(request, pk: int):
     services.saved_search_delete(search=search)
     messages.success(request, _("You will no longer hear about “%(search)s”.") % {"search": label})
     return redirect("follows:list")
-
-
-@csrf_exempt  # the signed token is the proof; mail clients' one-click POST has no cookie
-@require_http_methods(["GET", "HEAD", "POST"])
-def unsubscribe(request, token: str):
-    """Who: anyone holding the link from an alert e-mail (no sign-in). GET asks to
-    confirm (link checkers must not unsubscribe anyone); POST, from the page or a mail
-    client's one-click (RFC 8058), stops that one search. A bad link is a 404."""
-    valid, search = services.search_for_token(token)
-    if not valid:
-        return render(request, "follows/unsubscribe.html", {"invalid": True}, status=404)
-    done = False
-    label = search.label if search else ""
-    if request.method == "POST" and search is not None:
-        services.saved_search_delete(search=search)
-        search, done = None, True
-    return render(
-        request,
-        "follows/unsubscribe.html",
-        {"search": search, "label": label, "done": done},
-    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from tests import factories
 from trec.districts.models import DistrictAccess, DistrictPartner, TranscriptShare
+from trec.formats import date_phrase
 from trec.transcripts.models import Credit
 
 
@@ -183,3 +184,54 @@ def test_shared_list_queries_do_not_grow(client, district, lead, django_assert_n
         )
     with django_assert_num_queries(5):
         client.get(reverse("districts:educators"))
+
+
+def test_the_dashboard_in_spanish_names_topics_in_spanish(client, district, lead):
+    """Topic, community and grade band names in the reader's language; a topic with no
+    Spanish name yet is shown in English and marked lang="en"; months in Spanish."""
+    literacy = factories.TopicFactory(
+        name="Early literacy", slug="early-literacy", name_es="Alfabetización temprana"
+    )
+    robotics = factories.TopicFactory(name="Robotics", slug="robotics")
+    event = factories.EventFactory(topics=[literacy, robotics])
+    for _ in range(6):
+        Credit.objects.create(
+            user=factories.EducatorFactory(district=district),
+            source_kind=Credit.Source.MANUAL,
+            event=event,
+            title="Workshop",
+            hours=Decimal("2"),
+            earned_on=timezone.localdate(),
+            reason="Attended.",
+        )
+    lead.preferred_language = "es"
+    lead.save(update_fields=["preferred_language"])
+    client.force_login(lead)
+
+    page = client.get(reverse("districts:dashboard"), HTTP_ACCEPT_LANGUAGE="es")
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.html["lang"] == "es"
+    topics = soup.find("section", attrs={"aria-labelledby": "by-topic"})
+    assert topics.h2.get_text(strip=True) == "Horas de DP por tema"
+    labels = {th.get_text(strip=True): th.get("lang") for th in topics.tbody.find_all("th")}
+    assert labels == {"Alfabetización temprana": None, "Robotics": "en"}
+    months = soup.find("section", attrs={"aria-labelledby": "by-month"})
+    month = timezone.localdate().strftime("%Y")
+    assert any(f"de {month}" in th.get_text() for th in months.tbody.find_all("th"))
+    assert "Early literacy" not in page.content.decode()
+
+
+def test_consent_pages_in_spanish(client, district, lead):
+    educator = factories.EducatorFactory(district=district, preferred_language="es")
+    client.force_login(educator)
+    me = client.get(reverse("accounts:me"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Compartir con Saguaro Unified" in me
+    client.post(reverse("districts:share"), {"share": "1"})
+    client.post(reverse("districts:share"), {"share": "0"})
+    data = client.get(reverse("accounts:my_data"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    soup = BeautifulSoup(data, "html.parser")
+    section = soup.find("section", attrs={"aria-labelledby": "district-sharing"})
+    text = " ".join(section.get_text(" ").split())
+    assert "Compartido con Saguaro Unified el" in text and "se dejó de compartir el" in text
+    # Dates as Spanish writes them (trec.formats), not the English pattern.
+    assert date_phrase(timezone.now(), "short_date", language="es") in text

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +19,9 @@ from events.models import Event
 from tests import factories
 from trec.accounts.models import GradeBand
 from trec.notifications.models import Notification
+from trec.notifications.registry import get_kind
 from trec.notifications.services import notifications_dispatch
+from trec.notifications.unsubscribe import scoped_token
 
 ALERT = services.ALERT_KIND
 
@@ -260,33 +263,64 @@ def test_the_alert_is_in_the_educators_language(educator, topic):
     assert "Tema: Early literacy" in message.body and "Detener estas alertas" in message.body
 
 
-def test_unsubscribe_from_the_email_link_without_signing_in(client, educator, topic):
-    search = SavedSearch.objects.create(
+def path_of(link: str) -> str:
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_unsubscribe_from_the_email_link_without_signing_in(
+    client, educator, topic, django_capture_on_commit_callbacks
+):
+    by_topic = SavedSearch.objects.create(
         user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
     )
-    services.listing_match(event_id=factories.EventFactory(topics=[topic]).pk)
-    notifications_dispatch(alerts_for(educator).values_list("pk", flat=True))
-    link = re.search(r"https?://\S+/me/alerts/unsubscribe/\S+/", mail.outbox[-1].body).group(0)
-    path = link.split("://", 1)[1].split("/", 1)[1]
+    by_kind = SavedSearch.objects.create(
+        user=educator, query="kind=webinar", kind="webinar", frequency="instant"
+    )
+    mail.outbox.clear()
+    publish(submitted(kind="webinar", topics=[topic]), django_capture_on_commit_callbacks)
+    (message,) = sent_to(educator)
+    # RFC 8058: the header stops the searches this e-mail is about, with one POST.
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    header = message.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<http") and header.endswith(">")
+    # Each group has its own link, for its search only.
+    links = re.findall(r"https?://\S+/notifications/unsubscribe/\S+/", message.body)
+    assert len(links) == 2 and header[1:-1] not in links
 
-    page = client.get("/" + path)
+    page = client.get(path_of(links[0]))  # not signed in
     assert page.status_code == 200
-    assert "Stop e-mails about new listings for “Topic: Early literacy”?" in page.content.decode()
-    assert SavedSearch.objects.filter(pk=search.pk).exists()  # a link checker stops nothing
+    assert "Stop these e-mails: “New listings for Topic: Early literacy”?" in page.content.decode()
+    assert SavedSearch.objects.filter(pk=by_topic.pk).exists()  # a link checker stops nothing
 
-    done = client.post("/" + path)
-    assert "you will no longer receive e-mails" in done.content.decode()
-    assert not SavedSearch.objects.filter(pk=search.pk).exists()
-    # Again (or a mail client's one-click after the page): still a calm answer.
-    assert client.post("/" + path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    done = client.post(path_of(links[0]), {"List-Unsubscribe": "One-Click"})
+    assert done.status_code == 200
+    assert "you will no longer receive these e-mails" in done.content.decode()
+    assert list(SavedSearch.objects.filter(user=educator)) == [by_kind]
+    # Again (a mail client's one-click after the page): still a calm answer.
+    assert client.post(path_of(links[0])).status_code == 200
+
+    # The header's one-click POST, as a mail client sends it: no cookie, no CSRF token.
+    mail_client = Client(enforce_csrf_checks=True)
+    one_click = mail_client.post(path_of(header[1:-1]), {"List-Unsubscribe": "One-Click"})
+    assert one_click.status_code == 200
+    assert not SavedSearch.objects.filter(user=educator).exists()
+    publish(submitted(kind="webinar", topics=[topic]), django_capture_on_commit_callbacks)
+    assert alerts_for(educator).count() == 1  # no more alerts
 
 
-def test_a_tampered_unsubscribe_link_is_404(client, educator):
-    search = SavedSearch.objects.create(user=educator, query="kind=event", kind="event")
-    token = services.unsubscribe_token(search)
-    response = client.post(reverse("follows:unsubscribe", args=[token[:-2] + "xx"]))
-    assert response.status_code == 404
-    assert SavedSearch.objects.filter(pk=search.pk).exists()
+def test_an_unsubscribe_link_stops_only_its_owners_searches(client, educator):
+    theirs = SavedSearch.objects.create(
+        user=factories.EducatorFactory(), query="kind=event", kind="event"
+    )
+    kind = get_kind(ALERT)
+    # A genuine link of this educator naming another person's search stops nothing.
+    token = scoped_token(kind, educator.pk, [theirs.pk])
+    assert client.post(reverse("notifications:unsubscribe", args=[token])).status_code == 200
+    assert SavedSearch.objects.filter(pk=theirs.pk).exists()
+    # A tampered link is a 404.
+    forged = scoped_token(kind, theirs.user_id, [theirs.pk])[:-2] + "xx"
+    assert client.post(reverse("notifications:unsubscribe", args=[forged])).status_code == 404
+    assert SavedSearch.objects.filter(pk=theirs.pk).exists()
 
 
 def test_follow_a_provider_and_a_topic_feeds_my_page(client, educator, topic):

@@ -15,14 +15,15 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from communities.models import Membership
-from events.models import Attendance, Registration
+from communities.models import Community, Membership
+from events.models import Attendance, Registration, Topic
 from surveys.models import Answer, Survey
 from trec.accounts.models import District, User
+from trec.formats import date_phrase
+from trec.i18n import fallback_lang, localized
 from trec.impact.selectors import format_value
 from trec.impact.suppression import withheld_cells
 from trec.transcripts.models import Credit
@@ -96,19 +97,43 @@ def _cell(value, *, hidden: bool, unit: str = "count") -> dict:
 
 def _table(id, title, label_heading, rows, *, hours=True) -> Table:
     """`rows`: (label, people, hours) → cells, with small and complementary cells
-    withheld (people and hours columns each add up to a published total)."""
+    withheld (people and hours columns each add up to a published total). A label is
+    text, or (text, lang) for a name shown to a Spanish reader in English (lang="en")."""
     people = [[row[1], row[1]] if hours else [row[1]] for row in rows]
     hidden = withheld_cells(people)
     table = Table(id, title, label_heading)
     for index, (label, count, total) in enumerate(rows):
+        text, lang = label if isinstance(label, tuple) else (label, "")
         table.rows.append(
             {
-                "label": label,
+                "label": text,
+                "lang": lang,
                 "people": _cell(count, hidden=(index, 0) in hidden),
                 "hours": _cell(total, hidden=(index, 1) in hidden, unit="hours") if hours else None,
             }
         )
     return table
+
+
+def _named(model, field: str):
+    """A label function for rows grouped by `model` ids: the name in the reader's
+    language (trec.i18n), with lang="en" when a Spanish reader gets the English one.
+    One query for the whole table."""
+
+    def label_for(rows: list[tuple]) -> list[tuple]:
+        objects = model.objects.in_bulk({row[0] for row in rows})
+        return [
+            ((localized(objects[pk], field), fallback_lang(objects[pk], field)), *rest)
+            for pk, *rest in rows
+            if pk in objects
+        ]
+
+    return label_for
+
+
+def _translated(rows: list[tuple]) -> list[tuple]:
+    """Grade band names are reference data, translated like the interface."""
+    return [(gettext(name), *rest) for name, *rest in rows]
 
 
 def _hours_by(credits, path: str, *, label=None, limit=None) -> list[tuple]:
@@ -120,7 +145,8 @@ def _hours_by(credits, path: str, *, label=None, limit=None) -> list[tuple]:
     )
     if limit:
         rows = rows[:limit]
-    return [(label(row[path]) if label else row[path], row["people"], row["hours"]) for row in rows]
+    rows = [(row[path], row["people"], row["hours"]) for row in rows]
+    return label(rows) if label else rows
 
 
 @dataclass
@@ -172,7 +198,7 @@ def dashboard(district: District) -> Dashboard:
         .order_by("month")
     )
     communities = (
-        members.values("community__title")
+        members.values("community")
         .annotate(people=Count("user", distinct=True))
         .order_by("-people", "community__title")[:TOP]
     )
@@ -183,22 +209,22 @@ def dashboard(district: District) -> Dashboard:
             response__status="submitted",
             choice__topic__isnull=False,
         )
-        .values("choice__label")
+        .values("choice__topic")
         .annotate(people=Count("response", distinct=True))
-        .order_by("-people", "choice__label")[:TOP]
+        .order_by("-people", "choice__topic__name")[:TOP]
     )
     tables = [
         _table(
             "by-topic",
             _("PD hours by topic"),
             _("Topic"),
-            _hours_by(credits, "event__topics__name", limit=TOP),
+            _hours_by(credits, "event__topics", label=_named(Topic, "name"), limit=TOP),
         ),
         _table(
             "by-grade",
             _("PD hours by grade band taught"),
             _("Grade band"),
-            _hours_by(credits, "user__grade_bands__name"),
+            _hours_by(credits, "user__grade_bands__name", label=_translated),
         ),
         _table(
             "by-school",
@@ -210,7 +236,10 @@ def dashboard(district: District) -> Dashboard:
             "by-month",
             _("PD hours by month"),
             _("Month"),
-            [(date_format(row["month"], "F Y"), row["people"], row["hours"]) for row in months],
+            [
+                (date_phrase(row["month"], "month_year"), row["people"], row["hours"])
+                for row in months
+            ],
         ),
         _table(
             "providers",
@@ -222,14 +251,16 @@ def dashboard(district: District) -> Dashboard:
             "communities",
             _("Community of Practice participation"),
             _("Community"),
-            [(row["community__title"], row["people"], None) for row in communities],
+            _named(Community, "title")(
+                [(row["community"], row["people"], None) for row in communities]
+            ),
             hours=False,
         ),
         _table(
             "needs",
             _("Needs survey: topics your educators asked for"),
             _("Topic"),
-            [(row["choice__label"], row["people"], None) for row in needs],
+            _named(Topic, "name")([(row["choice__topic"], row["people"], None) for row in needs]),
             hours=False,
         ),
     ]

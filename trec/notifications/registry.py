@@ -109,6 +109,20 @@ class NotificationKind:
     def compose(self, notification: Notification) -> Outgoing:
         raise NotImplementedError
 
+    # One-click unsubscribe for a kind switched off piece by piece rather than by a
+    # preference (the saved searches an alert is about): the ids one click stops.
+    def unsubscribe_scope(self, notification: Notification) -> list[int] | None:
+        """The ids this message's List-Unsubscribe link stops, or None (the preference)."""
+        return None
+
+    def unsubscribe_label(self, user_id: int, scope: list[int]) -> str:
+        """What the unsubscribe page says stops, in the reader's language."""
+        return str(self.label)
+
+    def unsubscribe(self, user_id: int, scope: list[int]) -> bool:
+        """Stop it for that account; True when something was stopped (idempotent)."""
+        raise NotImplementedError
+
 
 class ReminderKind(NotificationKind):
     """A kind the periodic reminder task creates ahead of something dated."""

@@ -16,12 +16,16 @@ def unsubscribe(request, token: str):
     if payload is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     what = None
-    if "p" in payload:
+    kind = unsubscribing.scoped_kind(payload)
+    if kind is not None:  # a part of a kind (one saved search's alerts)
+        what = kind.unsubscribe_label(payload["u"], payload["s"])
+    elif "p" in payload:
         what = get_user_model()._meta.get_field(payload["p"]).verbose_name
     done = False
     if request.method == "POST":
-        if "e" not in payload and payload["p"] not in unsubscribing.PREFERENCES:
+        if not ({"e", "k"} & payload.keys()) and payload["p"] not in unsubscribing.PREFERENCES:
             return HttpResponseBadRequest()
         unsubscribing.unsubscribe(payload)
         done = True
-    return render(request, "notifications/unsubscribe.html", {"done": done, "what": what})
+    context = {"done": done, "what": what, "scoped": kind is not None}
+    return render(request, "notifications/unsubscribe.html", context)
