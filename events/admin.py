@@ -346,6 +346,8 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
             review = {"fields": ["status"]} if coordinator else {"fields": []}
         else:
             review = {"fields": ["status", "review_comment", "published_at"]}
+            if coordinator and obj.status == Event.Status.PUBLISHED:
+                review["fields"].insert(1, "tell_registrants")  # unpublishing asks first
         if not coordinator:
             review["description"] = _(
                 "Saving sends a new or returned listing to the hub's coordinators, who "
@@ -424,6 +426,10 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
             # Publishing goes through the service: it stamps published_at and tells the provider.
             obj.status = form.initial.get("status") or Event.Status.DRAFT
         obj._publish = publish  # after the sessions are saved (save_related)
+        unpublish = coordinator and change and form.initial.get("status") == Event.Status.PUBLISHED
+        if unpublish and obj.status != Event.Status.PUBLISHED:
+            # As a return does: through the service, which tells the registrants.
+            obj._unpublish, obj.status = obj.status, Event.Status.PUBLISHED
         super().save_model(request, obj, form, change)
         if not coordinator:
             before = obj.status
@@ -450,6 +456,19 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                     _("“%(title)s” is published; the provider has been e-mailed.")
                     % {"title": event.title},
                 )
+        if getattr(event, "_unpublish", None):
+            told = services.event_unpublish(event=event, status=event._unpublish)
+            self.message_user(
+                request,
+                _("“%(title)s” is off the catalog.") % {"title": event.title}
+                if not told
+                else ngettext(
+                    "“%(title)s” is off the catalog; %(count)d registrant was e-mailed.",
+                    "“%(title)s” is off the catalog; %(count)d registrants were e-mailed.",
+                    told,
+                )
+                % {"title": event.title, "count": told},
+            )
         if getattr(event, "_capacity_grew", False):
             promoted = services.waitlist_fill(event=event)
             if promoted:

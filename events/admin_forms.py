@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from trec.accounts.models import User
 from trec.forms import DateTimeField
@@ -13,7 +14,7 @@ from trec.notifications.models import StaffMessage
 
 from .models import Event, EventSession, Registration
 from .resources import unique_slug
-from .services import check_capacity, check_open_for_registration
+from .services import check_capacity, check_open_for_registration, event_unpublish_audience
 
 
 def https_urls(db_field, **kwargs):
@@ -69,6 +70,16 @@ class EventAdminForm(forms.ModelForm):
             "status",
         ]
 
+    # Shown only beside a published listing's status (see EventAdmin.get_fieldsets).
+    tell_registrants = forms.BooleanField(
+        label=_("Tell the registrants"),
+        required=False,
+        help_text=_(
+            "Needed when you take a published listing off the catalog: everyone registered "
+            "or waiting is e-mailed."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:
@@ -86,6 +97,7 @@ class EventAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
             cleaned["slug"] = unique_slug(cleaned["title"])
+        self._confirm_unpublish(cleaned)
         mode = cleaned.get("registration_mode")
         if mode == Event.RegistrationMode.EXTERNAL and not cleaned.get("external_registration_url"):
             self.add_error(
@@ -93,6 +105,26 @@ class EventAdminForm(forms.ModelForm):
                 _("Add the address of the page where educators register."),
             )
         return cleaned
+
+    def _confirm_unpublish(self, cleaned) -> None:
+        """Taking a published listing off the catalog e-mails its registrants (as a
+        return or a cancellation does): the coordinator sees how many and confirms."""
+        status = cleaned.get("status")
+        if "status" not in self.changed_data or not self.instance.pk or not status:
+            return
+        told = event_unpublish_audience(event=self.instance, status=status)
+        if told and not cleaned.get("tell_registrants"):
+            self.add_error(
+                "status",
+                ngettext(
+                    "%(count)d person is registered or waiting: taking the listing off the "
+                    "catalog e-mails them. Tick “Tell the registrants” to confirm.",
+                    "%(count)d people are registered or waiting: taking the listing off the "
+                    "catalog e-mails each of them. Tick “Tell the registrants” to confirm.",
+                    told,
+                )
+                % {"count": told},
+            )
 
 
 class LocalDateTimeInput(forms.DateTimeInput):

@@ -68,7 +68,8 @@ def calendar_changes(before: dict, after: dict) -> list[dict]:
             changes.append({"change": "moved", **session, "before": old[pk]["starts_at"]})
         elif old[pk]["location"] != session["location"]:
             changes.append({"change": "room", **session, "before": old[pk]["location"]})
-    changes += [{"change": "removed", **old[pk]} for pk in old if pk not in new]
+    # A removed session keeps its id: its calendar entry (the UID) is cancelled by name.
+    changes += [{"change": "removed", "pk": pk, **old[pk]} for pk in old if pk not in new]
     if before.get("venue") != after.get("venue"):
         changes.append(
             {"change": "venue", "location": after["venue"], "before": before.get("venue")}
@@ -76,6 +77,23 @@ def calendar_changes(before: dict, after: dict) -> list[dict]:
     if before.get("join_url") != after.get("join_url"):
         changes.append({"change": "join_url", "join_url": after["join_url"]})
     return changes
+
+
+def removed_sessions(event: Event, changes: Iterable[dict]) -> list[EventSession]:
+    """The sessions a change removed, rebuilt (unsaved) from what calendars showed of
+    them, so a METHOD:CANCEL can name their UIDs after the rows are gone."""
+    return [
+        EventSession(
+            pk=int(change["pk"]),
+            event=event,
+            title=change.get("title", ""),
+            starts_at=datetime.datetime.fromisoformat(change["starts_at"]),
+            ends_at=datetime.datetime.fromisoformat(change["ends_at"]),
+            location=change.get("location", ""),
+        )
+        for change in changes
+        if change.get("change") == "removed" and change.get("pk")
+    ]
 
 
 def _address(email: str, name: str = "") -> vCalAddress:

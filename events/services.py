@@ -371,20 +371,54 @@ def event_approve(*, event: Event) -> Event:
     return event
 
 
+UNLISTED = (Event.Status.DRAFT, Event.Status.SUBMITTED, Event.Status.ARCHIVED)
+
+
+def _unpublish_tells(event: Event, status: str) -> bool:
+    # An event that has ended is simply archived: nobody is counting on it any more.
+    return event.status == Event.Status.PUBLISHED and not (
+        status == Event.Status.ARCHIVED and event.is_past
+    )
+
+
+def event_unpublish_audience(*, event: Event, status: str) -> int:
+    """How many people taking this listing to `status` would e-mail (the number a
+    coordinator confirms first); 0 when it is not published."""
+    if not _unpublish_tells(event, status):
+        return 0
+    return event.registrations.filter(status__in=ACTIVE).count()
+
+
+@transaction.atomic
+def event_unpublish(*, event: Event, status: str, comment: str = "") -> int:
+    """A listing goes to `status` (draft, submitted for review, archived); if it was
+    published it leaves the catalog and everyone registered or waiting is told. The one
+    road for a return and for a coordinator's change of the status field. Returns how
+    many were told."""
+    if status not in UNLISTED:
+        raise ValueError(f"{status} is not an unlisted status")
+    locked = _lock_event(event.pk)
+    tell = _unpublish_tells(locked, status)
+    locked.status = status
+    fields = ["status", "updated_at"]
+    if comment:
+        locked.review_comment = comment
+        fields.append("review_comment")
+    locked.save(update_fields=fields)
+    event.status, event.review_comment = locked.status, locked.review_comment
+    event.updated_at = locked.updated_at
+    return notifications.event_withdrawn_notify(event=locked) if tell else 0
+
+
 @transaction.atomic
 def event_return(*, event: Event, comment: str) -> Event:
-    """A coordinator sends a listing back to its provider with a comment. A published
-    listing leaves the catalog: everyone registered or waiting hears it is cancelled."""
+    """A coordinator sends a listing back to its provider with a comment (the provider
+    is told). A published listing leaves the catalog: everyone registered or waiting
+    hears it is on hold."""
     if not comment.strip():
         raise ValidationError(_("Say what the provider should change."))
-    event = _lock_event(event.pk)
-    was_published = event.status == Event.Status.PUBLISHED
-    event.status = Event.Status.DRAFT
-    event.review_comment = comment.strip()
-    event.save(update_fields=["status", "review_comment", "updated_at"])
+    event_unpublish(event=event, status=Event.Status.DRAFT, comment=comment.strip())
     _tell_provider(event, kind=ListingReturned.code)
-    if was_published:
-        notifications.event_withdrawn_notify(event=event)
     return event
 
 

@@ -74,7 +74,7 @@ class ProposalDecided(NotificationKind):
     template = "proposals/email/decided"
 
     def subject_queryset(self):
-        return Proposal.objects.select_related("call")
+        return Proposal.objects.select_related("call__event")
 
     def check(self, notification):
         super().check(notification)

@@ -478,3 +478,69 @@ def test_each_provider_staff_member_hears_of_an_approval_in_their_own_language(
         "office@sonoran.example.org": "Your listing is live: Calm Classrooms",
         "rosa@sonoran.example.org": "Su anuncio está publicado: Calm Classrooms",
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("status", "subject"),
+    [
+        (Event.Status.DRAFT, "On hold: Calm Classrooms"),
+        (Event.Status.ARCHIVED, "No longer offered: Calm Classrooms"),
+    ],
+)
+def test_unpublishing_through_the_status_field_asks_first_and_tells_the_registrants(
+    client, coordinator, staff, provider, django_capture_on_commit_callbacks, status, subject
+):
+    event = factories.EventFactory(provider=provider, title="Calm Classrooms")
+    registrants = [factories.RegistrationFactory(event=event) for _ in range(2)]
+    waiting = factories.RegistrationFactory(event=event, status=WAITING, queue_number=1)
+    factories.RegistrationFactory(event=event, status=Registration.Status.CANCELLED)
+    client.force_login(coordinator)
+
+    # Unticked: refused with the count, nothing changes and nobody is e-mailed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(client, event, status=status)
+    page = soup(response)
+    assert "3 people are registered or waiting" in page.get_text(" ")
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(client, event, status=status, tell_registrants="on")
+    assert "is off the catalog; 3 registrants were e-mailed" in messages_on(response)
+    event.refresh_from_db()
+    assert event.status == status
+    told = [m for m in mail.outbox if m.extra_headers["X-TREC-Notification"] == "event_withdrawn"]
+    assert sorted(m.to[0] for m in told) == sorted(r.user.email for r in [*registrants, waiting])
+    assert {m.subject for m in told} == {subject}
+
+    # Published again and saved without a status change: no question, nobody told.
+    mail.outbox.clear()
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.PUBLISHED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(client, event, summary="Quieter rooms.")
+    assert Event.objects.get(pk=event.pk).status == Event.Status.PUBLISHED
+    assert not [
+        m for m in mail.outbox if m.extra_headers["X-TREC-Notification"] == "event_withdrawn"
+    ]
+
+
+@pytest.mark.django_db
+def test_archiving_an_event_that_has_ended_asks_nothing_and_tells_nobody(
+    client, coordinator, provider, django_capture_on_commit_callbacks
+):
+    event = factories.EventFactory(provider=provider)
+    factories.RegistrationFactory(event=event)
+    past = timezone.now() - datetime.timedelta(days=30)
+    event.sessions.update(starts_at=past, ends_at=past + datetime.timedelta(hours=2))
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=past, ends_at=past + datetime.timedelta(hours=2)
+    )
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = save_change_form(client, event, status=Event.Status.ARCHIVED)
+    assert "is off the catalog." in messages_on(response)
+    assert "e-mailed" not in messages_on(response)
+    assert Event.objects.get(pk=event.pk).status == Event.Status.ARCHIVED
+    assert mail.outbox == []

@@ -134,3 +134,66 @@ def test_the_private_feed_asks_to_be_refreshed_and_escapes_its_name(client):
     assert feed.vevent.summary.value == "Math, Science; and More"
     assert "SUMMARY:Math\\, Science\\; and More" in text
     assert icalendar.Calendar.from_ical(text)["x-wr-calname"]
+
+
+def calendars_of(message) -> dict[str, str]:
+    """{METHOD: file} of a message's .ics attachments."""
+    files = [c for name, c, _type in message.attachments if name and name.endswith(".ics")]
+    texts = [c.decode() if isinstance(c, bytes) else c for c in files]
+    return {str(icalendar.Calendar.from_ical(text)["method"]): text for text in texts}
+
+
+def entries_with_icalendar(text: str) -> dict[str, tuple[int, str]]:
+    calendar = icalendar.Calendar.from_ical(text)
+    return {str(v["uid"]): (int(v["sequence"]), str(v["status"])) for v in calendar.walk("VEVENT")}
+
+
+def entries_with_vobject(text: str) -> dict[str, tuple[int, str]]:
+    calendar = vobject.readOne(text)
+    return {v.uid.value: (int(v.sequence.value), v.status.value) for v in calendar.vevent_list}
+
+
+def test_a_removed_session_leaves_the_calendar_and_the_rest_is_updated(
+    django_capture_on_commit_callbacks,
+):
+    event = factories.EventFactory(title="Summer Institute")
+    first = event.sessions.get()
+    first.title = "Day 1"
+    first.save()
+    event.sessions.create(
+        title="Day 2",
+        starts_at=first.starts_at + datetime.timedelta(days=1),
+        ends_at=first.ends_at + datetime.timedelta(days=1),
+    )
+    events.event_saved(event=event)
+    educator = factories.EducatorFactory(email="rosa@example.org")
+    waiting = factories.EducatorFactory(email="wait@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        events.registration_create(event=event, user=educator)
+    confirmation = calendars_of(sent("registration_confirmed"))["REQUEST"]
+    before = entries_with_icalendar(confirmation)
+    day1_uid, day2_uid = (
+        f"event-{event.pk}-session-{s.pk}@trec-hub" for s in event.sessions.order_by("starts_at")
+    )
+    assert set(before) == {day1_uid, day2_uid}
+    factories.RegistrationFactory(event=event, user=waiting, status="waitlisted")
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event.sessions.filter(title="Day 2").delete()
+        events.event_saved(event=event)
+
+    messages = {m.to[0]: m for m in mail.outbox}
+    change = messages["rosa@example.org"]
+    assert "Removed: Day 2" in change.body  # which session, in the text part
+    assert "Day 2" in change.alternatives[0][0]  # and in the HTML part
+    files = calendars_of(change)
+    assert set(files) == {"REQUEST", "CANCEL"}
+    confirmed_seq = before[day1_uid][0]
+    for read in (entries_with_icalendar, entries_with_vobject):
+        assert read(files["REQUEST"]) == {day1_uid: (confirmed_seq + 1, "CONFIRMED")}
+        assert read(files["CANCEL"]) == {day2_uid: (confirmed_seq + 1, "CANCELLED")}
+    assert vobject.readOne(files["CANCEL"]).vevent.attendee.value == "mailto:rosa@example.org"
+    # Someone on the waiting list has no entry to update: told, with no calendar file.
+    assert "Removed: Day 2" in messages["wait@example.org"].body
+    assert calendars_of(messages["wait@example.org"]) == {}

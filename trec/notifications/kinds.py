@@ -16,13 +16,14 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.ical import CANCEL, REQUEST, build_calendar
+from events.ical import CANCEL, REQUEST, build_calendar, removed_sessions
 from events.models import Attendance, Event, EventSession, Registration, SessionChoice
-from trec.mail import absolute_url
+from trec.formats import date_phrase
+from trec.mail import absolute_url, subject_date
 from trec.markdown import markdown_to_text, render_markdown
 
 from .models import Notification, StaffMessage
@@ -75,22 +76,23 @@ def reminder_windows() -> list[tuple[str, datetime.timedelta, str | None]]:
 
 
 def when_phrase(moment: datetime.datetime, *, now: datetime.datetime | None = None) -> str:
-    """ "today at 4 p.m.", "tomorrow at 9 a.m." or "on Tuesday, December 1 at 4 p.m."."""
+    """ "today at 4:00 PM", "tomorrow at 9:00 AM" or "on January 21, 2027 at 4:00 PM"
+    ("el 21 de enero de 2027 a las 4:00 p. m."), written by trec.formats in the active
+    language: for subjects and bodies alike."""
     local = timezone.localtime(moment)
     today = timezone.localtime(now or timezone.now()).date()
-    time = formats.time_format(local, "TIME_FORMAT")
+    time = date_phrase(local, "time")
     days = (local.date() - today).days
     if days == 0:
         return _("today at %(time)s") % {"time": time}
     if days == 1:
         return _("tomorrow at %(time)s") % {"time": time}
-    return _("on %(date)s at %(time)s") % {
-        "date": formats.date_format(local, "l, F j"),
-        "time": time,
-    }
+    return _("on %(date)s at %(time)s") % {"date": subject_date(local), "time": time}
 
 
-def calendar_attachment(event, sessions, notification, *, method: str) -> tuple[str, bytes, str]:
+def calendar_attachment(
+    event, sessions, notification, *, method: str, name: str = ""
+) -> tuple[str, bytes, str]:
     """An iTIP file for the recipient: REQUEST adds or updates the entries they have
     (same UIDs, a higher SEQUENCE), CANCEL removes them."""
     calendar = build_calendar(
@@ -100,7 +102,7 @@ def calendar_attachment(event, sessions, notification, *, method: str) -> tuple[
         method=method,
         attendee=notification.address,
     )
-    return (f"{event.slug}.ics", calendar, "text/calendar")
+    return (f"{name or event.slug}.ics", calendar, "text/calendar")
 
 
 def _base_context(notification: Notification) -> dict:
@@ -326,6 +328,8 @@ class EventWithdrawn(EventKind):
     def compose(self, notification):
         event = notification.subject_obj
         context = self.compose_context(notification)
+        if event.status == Event.Status.ARCHIVED:
+            return Outgoing(_("No longer offered: %(title)s") % {"title": event.title}, context)
         return Outgoing(_("On hold: %(title)s") % {"title": event.title}, context)
 
 
@@ -365,11 +369,24 @@ class EventChanged(EventKind):
             changes.append(change)
         context["changes"] = changes
         attachments = []
-        registration = notification.registration
-        if context["sessions"] and registration.status == Registration.Status.CONFIRMED:
-            attachments.append(
-                calendar_attachment(event, context["sessions"], notification, method=REQUEST)
-            )
+        if notification.registration.status == Registration.Status.CONFIRMED:
+            # The sessions that remain or moved: same UIDs, a higher SEQUENCE.
+            if context["sessions"]:
+                attachments.append(
+                    calendar_attachment(event, context["sessions"], notification, method=REQUEST)
+                )
+            # The sessions removed: their entries leave the calendar (METHOD:CANCEL).
+            removed = removed_sessions(event, notification.data.get("changes", []))
+            if removed:
+                attachments.append(
+                    calendar_attachment(
+                        event,
+                        removed,
+                        notification,
+                        method=CANCEL,
+                        name=f"{event.slug}-removed",
+                    )
+                )
         subject = _("Changed: %(title)s") % {"title": event.title}
         return Outgoing(subject, context, attachments)
 
