@@ -6,10 +6,11 @@ No e-mail template formats a date with Django's `date`/`time` filters."""
 import datetime
 import re
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import translation
 
 from events import services as events
 from events.proposals import services as proposals
@@ -21,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
 # On January 21, 2027 (a Thursday), 4 to 6 PM in the hub's time zone.
-START = timezone.make_aware(datetime.datetime(2027, 1, 21, 16, 0))
+PHOENIX = ZoneInfo("America/Phoenix")  # settings.TIME_ZONE
+START = datetime.datetime(2027, 1, 21, 16, 0, tzinfo=PHOENIX)
 END = START + datetime.timedelta(hours=2)
 
 WHEN = {
@@ -75,7 +77,7 @@ def test_the_change_mail_says_from_when_to_when_in_the_readers_language(
     reader = factories.EducatorFactory(email="ana@example.org", preferred_language=language)
     factories.RegistrationFactory(event=event, user=reader)
     session = event.sessions.get()
-    session.starts_at = timezone.make_aware(datetime.datetime(2027, 1, 23, 9, 0))
+    session.starts_at = datetime.datetime(2027, 1, 23, 9, 0, tzinfo=PHOENIX)
     session.ends_at = session.starts_at + datetime.timedelta(hours=2)
     session.save()
     with django_capture_on_commit_callbacks(execute=True):
