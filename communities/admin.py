@@ -3,6 +3,7 @@ attendance happen on the community's roster page (linked from each community).""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -10,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
 from trec.bilingual_admin import BilingualAdminMixin
+from trec.notifications.staff_messages import staff_message_log
 
+from . import services
 from .models import Community, Meeting, Membership, Post, Thread
 
 
@@ -67,6 +70,20 @@ class CommunityAdmin(BilingualAdminMixin, admin.ModelAdmin):
     filter_horizontal = ["facilitators", "grade_bands"]
     autocomplete_fields = ["partner"]
     inlines = [MeetingInline]
+
+    change_form_template = "admin/communities/community/change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Below the form: the log of what facilitators and coordinators e-mailed."""
+        community = self.get_object(request, unquote(object_id))
+        if community is not None:
+            group = services.cohort_group(community=community, sender=request.user)
+            extra_context = {
+                **(extra_context or {}),
+                "log": staff_message_log(group),
+                "email_url": reverse("communities:email", args=[community.slug]),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("roster"))
     def roster_link(self, obj):

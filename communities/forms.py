@@ -23,16 +23,6 @@ class ApplicationForm(forms.Form):
         return [self.cleaned_data[f"answer_{i}"] for i in range(len(self.questions))]
 
 
-class CohortEmailForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=150)
-    body = forms.CharField(
-        label=_("Message"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Plain text. Every accepted member receives it."),
-    )
-
-
 class PostForm(forms.Form):
     body = forms.CharField(
         label=_("Message"),

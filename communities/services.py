@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 
 from trec.attendance import attendance_grid_save
 from trec.notifications.models import StaffMessage
-from trec.notifications.services import notifications_enqueue_many, staff_message_send
+from trec.notifications.services import notifications_enqueue_many, staff_message_write
+from trec.notifications.staff_messages import StaffMessageGroup
 from trec.transcripts.models import Credit
 from trec.transcripts.services import credits_replace, quarter_hours
 
@@ -222,18 +223,66 @@ def meeting_schedule(*, community: Community, form) -> Meeting:
     return meeting
 
 
-def cohort_email(*, community: Community, subject: str, body: str, sender) -> StaffMessage:
-    """A facilitator or coordinator writes to every accepted member (replies to the
-    sender); the message joins the community's log."""
-    members = community.memberships.filter(status=Status.ACCEPTED, user__is_active=True)
-    return staff_message_send(
+def cohort_group(*, community: Community, sender) -> StaffMessageGroup:
+    """A community's people as a facilitator or coordinator writes to them: the
+    members (the default), the waiting list and applicants awaiting a decision, those
+    who attended a meeting, or all of them; replies go to the sender."""
+    people = community.memberships.filter(user__is_active=True)
+    Audience = StaffMessage.Audience
+    audiences = {
+        Audience.CONFIRMED: (_("Members"), people.filter(status=Status.ACCEPTED)),
+        Audience.WAITING: (
+            _("On the waiting list or awaiting a decision"),
+            people.filter(status__in=(Status.WAITLISTED, Status.APPLIED)),
+        ),
+        Audience.ATTENDED: (
+            _("People who attended a meeting"),
+            people.filter(
+                pk__in=MeetingAttendance.objects.filter(meeting__community=community).values(
+                    "membership_id"
+                ),
+            ),
+        ),
+        Audience.ALL: (
+            _("Everyone: members, waiting and applicants"),
+            people.filter(status__in=(Status.ACCEPTED, Status.WAITLISTED, Status.APPLIED)),
+        ),
+    }
+    return StaffMessageGroup(
         about=community,
-        sender=sender,
+        audiences={
+            code: (label, queryset.values_list("user_id", flat=True))
+            for code, (label, queryset) in audiences.items()
+        },
+        reply_to=sender.email,
+        default=Audience.CONFIRMED,
+        sent=lambda count: (
+            ngettext(
+                "Your message is on its way to %(count)d person.",
+                "Your message is on its way to %(count)d people.",
+                count,
+            )
+            % {"count": count}
+        ),
+    )
+
+
+def cohort_email(
+    *,
+    community: Community,
+    subject: str,
+    body: str,
+    sender,
+    audience: str = StaffMessage.Audience.CONFIRMED,
+) -> StaffMessage:
+    """A facilitator or coordinator writes to the community's members (or another
+    audience, or only themselves for a test); the message joins the community's log."""
+    return staff_message_write(
+        group=cohort_group(community=community, sender=sender),
         subject=subject,
         body=body,
-        audience=StaffMessage.Audience.ALL,
-        recipient_ids=list(members.values_list("user_id", flat=True)),
-        reply_to=sender.email,
+        sender=sender,
+        audience=audience,
     )
 
 

@@ -20,9 +20,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from trec.exports import csv_cell
 from trec.forms import parse_id
+from trec.notifications.staff_messages import staff_message_page
 
 from . import selectors, services
-from .forms import ApplicationForm, CohortEmailForm, MeetingForm, PostForm, ThreadForm
+from .forms import ApplicationForm, MeetingForm, PostForm, ThreadForm
 from .models import Community, Membership, Post, Thread
 
 Status = Membership.Status
@@ -290,31 +291,15 @@ def roster_csv(request, community):
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_view
 def cohort_email(request, community):
-    """Who: as the roster. E-mail every accepted member."""
-    form = CohortEmailForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        message = services.cohort_email(
-            community=community,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-            sender=request.user,
-        )
-        sent = message.recipient_count
-        messages.success(
-            request,
-            ngettext(
-                "Your message is on its way to %(count)d member.",
-                "Your message is on its way to %(count)d members.",
-                sent,
-            )
-            % {"count": sent},
-        )
-        return redirect("communities:roster", slug=community.slug)
-    recipients = community.memberships.filter(status=Status.ACCEPTED).count()
+    """Who: as the roster. Write to the members, the waiting list, those who attended a
+    meeting or everyone: preview, a test to yourself, send; below, the log of what was
+    sent to whom (trec.notifications.staff_messages)."""
+    group = services.cohort_group(community=community, sender=request.user)
+    page = staff_message_page(request, group=group)
+    if page.sent:
+        return redirect("communities:email", slug=community.slug)
     return render(
-        request,
-        "communities/cohort_email.html",
-        {"community": community, "form": form, "recipients": recipients},
+        request, "communities/cohort_email.html", {"community": community, **page.context}
     )
 
 

@@ -1,6 +1,6 @@
 """Forms of the events back office: the event and session forms the admin builds on, and
-the small forms behind the custom pages (return a listing, cancel an event, e-mail the
-registrants)."""
+the small forms behind the custom pages (return a listing, cancel an event); the e-mail
+to registrants is trec.notifications.staff_messages."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,7 +10,6 @@ from django.utils.translation import ngettext
 
 from trec.accounts.models import User
 from trec.forms import DateTimeField
-from trec.notifications.models import StaffMessage
 
 from .models import Event, EventSession, Registration
 from .resources import unique_slug
@@ -181,38 +180,6 @@ class CancelForm(forms.Form):
         max_length=2000,
         help_text=_("Included in the e-mail every registrant receives."),
     )
-
-
-class RegistrantsEmailForm(forms.Form):
-    audience = forms.ChoiceField(
-        label=_("To"),
-        choices=StaffMessage.Audience.choices,
-        initial=StaffMessage.Audience.ALL,
-        required=False,  # everyone, unless narrowed
-        widget=forms.RadioSelect,
-    )
-    subject = forms.CharField(label=_("Subject"), max_length=150)
-    body = forms.CharField(
-        label=_("Message"),
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 80}),
-        max_length=10000,
-        help_text=_("Markdown: **bold**, *italics*, lists and [links](https://example.org)."),
-    )
-
-    def __init__(self, *args, counts: dict[str, int], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [
-            (value, f"{label} ({counts[value]})")
-            for value, label in StaffMessage.Audience.choices
-            if value in counts
-        ]
-
-    def clean_audience(self):
-        return self.cleaned_data["audience"] or StaffMessage.Audience.ALL
-
-    def clean_subject(self):
-        # A header, so one line: collapse whatever whitespace was pasted in.
-        return " ".join(self.cleaned_data["subject"].split())
 
 
 class RegistrationAddForm(forms.ModelForm):

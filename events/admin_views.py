@@ -26,13 +26,11 @@ from django.utils.translation import ngettext
 from providers.models import Provider
 from trec.exports import csv_cell
 from trec.forms import parse_id
-from trec.notifications.models import StaffMessage
-from trec.notifications.selectors import staff_messages_for
-from trec.notifications.services import staff_message_preview
+from trec.notifications.staff_messages import staff_message_page
 from trec.rosters import PersonFacts
 
 from . import attendance, services
-from .admin_forms import CancelForm, RegistrantsEmailForm, ReturnForm
+from .admin_forms import CancelForm, ReturnForm
 from .models import Attendance, Event, EventSession, Registration
 from .resources import example_rows
 
@@ -287,57 +285,20 @@ def roster_csv_view(model_admin, request, object_id):
 def roster_email_view(model_admin, request, object_id):
     """Who: as the roster. Write to the registrants: choose who (confirmed, waiting,
     attended, everyone), preview it, send a test to yourself, then send; below, the
-    log of what was sent to whom."""
+    log of what was sent to whom (trec.notifications.staff_messages)."""
     event = get_event_for_editor(model_admin, request, object_id)
     if not model_admin.has_change_permission(request, event):
         raise PermissionDenied
-    counts = {
-        audience: services.registrants_for(event=event, audience=audience).count()
-        for audience in services.AUDIENCES
-    }
-    form = RegistrantsEmailForm(request.POST or None, counts=counts)
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        step = request.POST.get("step", "send")
-        message = {
-            "event": event,
-            "subject": data["subject"],
-            "body": data["body"],
-            "sender": request.user,
-        }
-        if step == "preview":
-            draft = services.registrants_email_draft(audience=data["audience"], **message)
-            preview = staff_message_preview(message=draft, user=request.user)
-        elif step == "test":
-            services.registrants_email(audience=StaffMessage.Audience.TEST, **message)
-            messages.success(
-                request,
-                _("A test is on its way to %(email)s; your text is kept below.")
-                % {"email": request.user.email},
-            )
-        else:
-            sent = services.registrants_email(audience=data["audience"], **message)
-            messages.success(
-                request,
-                ngettext(
-                    "Your message was sent to %(count)d registrant.",
-                    "Your message was sent to %(count)d registrants.",
-                    sent.recipient_count,
-                )
-                % {"count": sent.recipient_count},
-            )
-            return HttpResponseRedirect(_admin_url("roster_email", event.pk))
+    group = services.registrants_group(event=event, sender=request.user)
+    page = staff_message_page(request, group=group)
+    if page.sent:
+        return HttpResponseRedirect(_admin_url("roster_email", event.pk))
     context = _context(
         model_admin,
         request,
         event,
         _("E-mail registrants"),
-        form=form,
-        recipients=counts[StaffMessage.Audience.ALL],
-        preview=preview,
-        reply_to=event.provider.contact_email or request.user.email,
-        log=staff_messages_for(event),
+        **page.context,
         roster_url=_admin_url("roster", event.pk),
         change_url=_admin_url("change", event.pk),
     )

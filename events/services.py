@@ -16,6 +16,8 @@ from django.utils.translation import ngettext
 from trec.notifications import services as notifications
 from trec.notifications.kinds import stamp
 from trec.notifications.models import StaffMessage
+from trec.notifications.services import staff_message_write
+from trec.notifications.staff_messages import StaffMessageGroup
 
 from . import signals
 from .ical import calendar_changes, calendar_state
@@ -454,18 +456,33 @@ def registrants_for(*, event: Event, audience: str):
     return event.registrations.filter(AUDIENCES[audience], user__is_active=True)
 
 
-def registrants_email_draft(
-    *, event: Event, subject: str, body: str, sender, audience: str
-) -> StaffMessage:
-    """The message as it would be sent (unsaved): replies go to the provider's contact
-    address, else to the sender."""
-    return StaffMessage(
+def registrants_group(*, event: Event, sender) -> StaffMessageGroup:
+    """An event's registrants as `sender` writes to them: everyone, confirmed, waiting
+    or attended; replies go to the provider's contact address, else to the sender."""
+    labels = dict(StaffMessage.Audience.choices)
+    return StaffMessageGroup(
         about=event,
-        sender=sender,
-        subject=subject,
-        body=body,
-        audience=audience,
+        audiences={
+            audience: (
+                labels[audience],
+                registrants_for(event=event, audience=audience).values_list("user_id", flat=True),
+            )
+            for audience in (
+                StaffMessage.Audience.ALL,
+                StaffMessage.Audience.CONFIRMED,
+                StaffMessage.Audience.WAITING,
+                StaffMessage.Audience.ATTENDED,
+            )
+        },
         reply_to=event.provider.contact_email or sender.email,
+        sent=lambda count: (
+            ngettext(
+                "Your message was sent to %(count)d registrant.",
+                "Your message was sent to %(count)d registrants.",
+                count,
+            )
+            % {"count": count}
+        ),
     )
 
 
@@ -474,23 +491,12 @@ def registrants_email(
 ) -> StaffMessage:
     """A provider or coordinator writes to the event's registrants (the chosen audience,
     or only themselves for a test); the message joins the event's log."""
-    draft = registrants_email_draft(
-        event=event, subject=subject, body=body, sender=sender, audience=audience
-    )
-    if audience == StaffMessage.Audience.TEST:
-        recipients = [sender.pk]
-    else:
-        recipients = list(
-            registrants_for(event=event, audience=audience).values_list("user_id", flat=True)
-        )
-    return notifications.staff_message_send(
-        about=event,
-        sender=sender,
+    return staff_message_write(
+        group=registrants_group(event=event, sender=sender),
         subject=subject,
         body=body,
+        sender=sender,
         audience=audience,
-        recipient_ids=recipients,
-        reply_to=draft.reply_to,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.conf import settings
@@ -30,6 +31,9 @@ from trec.queue import task_enqueue
 from . import kinds
 from .models import Notification, StaffMessage
 from .registry import get_kind, reminder_kinds
+
+if TYPE_CHECKING:
+    from .staff_messages import StaffMessageGroup
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +227,42 @@ def staff_message_send(
         rows=[(user_id, message.pk, "") for user_id in sorted(set(recipient_ids))],
     )
     return message
+
+
+def staff_message_draft(
+    *, group: StaffMessageGroup, subject: str, body: str, sender, audience: str
+) -> StaffMessage:
+    """The message as it would be sent (unsaved): replies go where the group says (an
+    event's provider contact, else the sender)."""
+    return StaffMessage(
+        about=group.about,
+        sender=sender,
+        subject=subject,
+        body=body,
+        audience=audience,
+        reply_to=group.reply_to,
+    )
+
+
+@transaction.atomic
+def staff_message_write(
+    *, group: StaffMessageGroup, subject: str, body: str, sender, audience: str
+) -> StaffMessage:
+    """Staff write to one audience of a group (or only to themselves for a test): the
+    message joins the group's log and each copy is an outbox row, in one transaction."""
+    if audience == StaffMessage.Audience.TEST:
+        recipient_ids = [sender.pk]
+    else:
+        recipient_ids = group.recipient_ids(audience)
+    return staff_message_send(
+        about=group.about,
+        sender=sender,
+        subject=subject,
+        body=body,
+        audience=audience,
+        recipient_ids=recipient_ids,
+        reply_to=group.reply_to,
+    )
 
 
 def staff_message_preview(*, message: StaffMessage, user):
