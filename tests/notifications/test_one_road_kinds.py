@@ -43,6 +43,12 @@ def register(**event_fields):
     return events.registration_create(event=factories.EventFactory(**event_fields), user=educator())
 
 
+def staffed_provider():
+    provider = factories.ProviderFactory()
+    factories.ProviderStaffFactory(provider=provider, email=ED)
+    return provider
+
+
 def full_event():
     event = factories.EventFactory(capacity=1)
     factories.RegistrationFactory(event=event)
@@ -174,10 +180,8 @@ TRIGGERS = {
     "proposal_copresenter_invited": invited,
     "proposal_decided": decided,
     "proposal_scheduled": scheduled,
-    # The school asked for a visit: the provider's contact hears of it.
-    "provider_session_request": lambda: offering_request(
-        factories.ProviderFactory(contact_email=ED)
-    ),
+    # A school asked for a visit: the provider's staff hear of it.
+    "provider_session_request": lambda: offering_request(staffed_provider()),
 }
 # Owned and proven by events/follows (its alert is matched when a listing is published).
 ELSEWHERE = {"saved_search_alert"}
