@@ -33,7 +33,7 @@ from . import admin_listing, admin_views, attendance, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
-from .models import Event, EventSession, ExpoBooth, Registration, Topic
+from .models import Event, EventMaterial, EventSession, ExpoBooth, Registration, Topic
 from .resources import EventResource
 
 logger = logging.getLogger(__name__)
@@ -143,6 +143,20 @@ class ExpoBoothInline(admin.TabularInline):
     verbose_name_plural = gettext_lazy("Resource expo (programs)")
 
 
+class EventMaterialInline(admin.StackedInline):
+    """Handouts, slides and links on the event page, for everyone or registrants only."""
+
+    model = EventMaterial
+    fields = [("title", "title_es"), "url", "file", "registrants_only", "position"]
+    extra = 0
+    verbose_name_plural = gettext_lazy("Materials")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 MissingSpanishEventFilter = missing_spanish("title", "summary", "description")
 
 
@@ -191,7 +205,7 @@ class ListingWhenFilter(admin.SimpleListFilter):
 @admin.register(Event)
 class EventAdmin(ImportMixin, ProviderScopedAdmin):
     form = EventAdminForm
-    inlines = [EventSessionInline, ExpoBoothInline]
+    inlines = [EventSessionInline, EventMaterialInline, ExpoBoothInline]
     resource_classes = [EventResource]
     import_template_name = "admin/events/event/import.html"
     tmp_storage_class = ImportUploadStorage
@@ -341,6 +355,13 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                 },
             ),
             (_("Where"), {"fields": ["venue_name", "address", "join_url", "recording_url"]}),
+            (
+                _("Cover and presenters"),
+                {
+                    "classes": ["bilingual"],
+                    "fields": ["cover", *side_by_side("cover_alt"), "presenters_text"],
+                },
+            ),
         ]
         if obj is None:
             review = {"fields": ["status"]} if coordinator else {"fields": []}

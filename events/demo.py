@@ -18,6 +18,7 @@ from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 
 from .attendance import event_credits_sync
+from .covers import theme_for_slugs
 from .models import (
     Attendance,
     Event,
@@ -109,6 +110,14 @@ OPENERS_ES = {
     "Bilingual": "bilingüe",
     "Monday-Ready": "para aplicar el lunes",
 }
+PRESENTERS = [
+    "Dr. Ana Lucía Moreno — early literacy specialist and former kindergarten teacher",
+    "Marcus Whitfield — instructional coach, twelve years in middle-school mathematics",
+    "Rosa Delgado — bilingual education coordinator for a partner district",
+    "Dr. Karen Begay — school psychologist and trauma-informed practice trainer",
+    "James Okafor — STEM teacher on special assignment and maker-space lead",
+    "Lupita Herrera — family engagement liaison and community organiser",
+]
 SPANISH_SHARE_OF_ENGLISH = 0.17
 KIND_WEIGHTS = [
     (Event.Kind.EVENT, 35),
@@ -217,6 +226,11 @@ def _build_event(index, rng, providers, topics):
         methods = list(Event.PaymentMethod)
         event.payment_method = methods[index % len(methods)]
         event.payment_instructions = PAYMENT_NOTES[event.payment_method]
+    event.cover_theme = theme_for_slugs([topic.slug])
+    if index % 3 == 0:  # by position, so the random draws stay the same
+        event.presenters_text = "\n".join(
+            PRESENTERS[(index + step) % len(PRESENTERS)] for step in range(1 + index % 2)
+        )
     _spanish_texts(index, event, opener, topic)
     return event, topic
 

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.validators import MinValueValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q
 from django.urls import reverse
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trec.i18n import localized
+from trec.validators import validate_image
 
 
 class Topic(models.Model):
@@ -213,6 +214,35 @@ class Event(models.Model):
         _("virtual join link"), blank=True, help_text=_("Shown only to confirmed registrants.")
     )
     recording_url = models.URLField(_("recording link"), blank=True)
+    # The cover (events.covers): an upload, cropped to 16:9 and kept in a few WebP widths
+    # (cover_renditions); without one, a cover drawn from the main topic's theme.
+    cover = models.ImageField(
+        _("cover picture"),
+        upload_to="events/covers/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_(
+            "Landscape, at least 1440 × 810 pixels; JPEG, PNG, WebP or GIF up to 2 MB. "
+            "Without one, the listing shows a cover in its topic's colours."
+        ),
+    )
+    cover_alt = models.CharField(
+        _("cover description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    cover_alt_es = models.CharField(_("cover description in Spanish"), max_length=200, blank=True)
+    cover_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    cover_theme = models.CharField(max_length=20, default="general", editable=False)
+    presenters_text = models.TextField(
+        _("presenters"),
+        blank=True,
+        help_text=_(
+            "One presenter per line: name, then a dash and a short bio. Presenters of "
+            "accepted proposals are shown with their own bios and photos."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -442,8 +472,56 @@ class EventSession(models.Model):
             return None
         return max(self.capacity - getattr(self, "confirmed_count", 0), 0)
 
+    @property
+    def is_over(self) -> bool:
+        return self.ends_at < timezone.now()
+
     def overlaps(self, other: "EventSession") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+
+MATERIAL_EXTENSIONS = ["pdf", "docx", "pptx", "xlsx", "odt", "odp", "ods", "txt", "csv", "zip"]
+
+
+class EventMaterial(models.Model):
+    """A handout, slide deck or link on the event page: for everyone, or only for the
+    people registered (confirmed)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to="events/materials/",
+        blank=True,
+        # Documents only: nothing a browser would run if it were opened from /media/.
+        validators=[FileExtensionValidator(MATERIAL_EXTENSIONS)],
+        help_text=_("A PDF, slide deck or document; or give a link instead."),
+    )
+    registrants_only = models.BooleanField(
+        _("only for registrants"),
+        default=False,
+        help_text=_("Shown only to people with a confirmed registration."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file=""), name="event_material_link_or_file"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
 
 
 class RegistrationQuerySet(models.QuerySet):

@@ -20,6 +20,7 @@ from trec.notifications.services import staff_message_write
 from trec.notifications.staff_messages import StaffMessageGroup
 
 from . import signals
+from .covers import cover_renditions_write, cover_theme_sync
 from .ical import calendar_changes, calendar_state
 from .models import (
     Attendance,
@@ -314,6 +315,8 @@ def event_calendar_follow(*, event: Event) -> list[dict]:
 def event_saved(*, event: Event) -> None:
     """Everything derived from an event after it (or its sessions) changed."""
     event_sync_schedule(event=event)
+    cover_theme_sync(event)
+    cover_renditions_write(event)
     refresh_search_vectors(event_ids=[event.pk])
     event_calendar_follow(event=event)
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from trec import visitors
 from trec.cache import cache_seconds, versioned_key
 
-from . import services
+from . import services, showcase
 from .catalog import (
     active_registration,
     catalog_page,
@@ -127,6 +127,10 @@ def detail(request, slug):
             "google_calendar_links": _google_calendar_links(request, page),
             "undo_cancel": _undo_cancel_open(request, page),
             "meta": event_meta(page),
+            "presenters": showcase.presenters(page.event),
+            "materials": showcase.materials(page.event, page.registration),
+            "related": showcase.related_events(page.event),
+            "next_session": showcase.next_session(page.sessions),
         },
     )
 

@@ -21,7 +21,8 @@ from trec.accounts.models import GradeBand, User
 pytestmark = pytest.mark.django_db
 
 JOIN_URL = "https://zoom.example.org/j/123456"
-DETAIL_QUERIES_ANONYMOUS = 4  # event (+provider, seats), sessions, topics, grade bands
+DETAIL_QUERIES_ANONYMOUS = 6  # event (+provider, seats), sessions, topics, grade bands,
+# materials, related events (events.showcase: one query each, whatever their number)
 # + session and user (auth), + the viewer's registration, + the topics they follow
 DETAIL_QUERIES_SIGNED_IN = DETAIL_QUERIES_ANONYMOUS + 4
 

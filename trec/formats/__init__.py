@@ -11,6 +11,9 @@ bodies, calendar files and PDFs.
     short_month_day          Jan 28                        28 ene
     short_weekday_month_day  Thu, Jan 28                   jue, 28 ene
     month_year               January 2027                  enero de 2027
+    short_month              Jan                           ene
+    day                      28                            28
+    short_weekday            Thu                           jue
     time                     4:00 PM                       4:00 p. m.
 
 A date style followed by "_time" adds the time the way the language joins them:
@@ -35,6 +38,10 @@ STYLES = {
     "short_month_day": ("skeleton", "MMMd"),
     "short_weekday_month_day": ("skeleton", "MMMEd"),
     "month_year": ("skeleton", "yMMMM"),
+    # The date tile on event cards: "Dec" / "dic", "9", "Wed" / "mié".
+    "short_month": ("skeleton", "MMM"),
+    "day": ("skeleton", "d"),
+    "short_weekday": ("skeleton", "E"),
 }
 TIME_SKELETON = "hm"  # 12-hour clock with the day period
 TIME_SUFFIX = "_time"
