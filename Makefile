@@ -15,7 +15,7 @@ PG_DEFAULT := postgres://postgres@127.0.0.1:5432/trec
 REDIS_DEFAULT := redis://127.0.0.1:6379/15
 answers = $(BIN)/python -c "import socket,sys; socket.create_connection(('127.0.0.1', $(1)), 1)" 2>/dev/null
 
-.PHONY: install run test checkers lint format bench bench-catalog bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser pdftools migrations messages clean \
+.PHONY: install run test checkers lighthouse lint format bench bench-catalog bench-fanout bench-surveys bench-impact bench-alerts bench-burst bench-compare browser pdftools migrations messages clean \
 	drills drill-backup drill-pg-restart drill-redis drill-worker-kill
 
 install: $(STAMP)
@@ -58,6 +58,18 @@ checkers:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
 	  else echo "The HTML checker is installed with npm: sudo apt-get install npm" >&2; exit 1; fi; }; \
 	  npm install --silent --no-audit --no-fund --prefix .tools vnu-jar@$(VNU_VERSION); }
+
+# Lighthouse (npm, in .tools/, the system Chromium): accessibility, best practices and
+# SEO on the home page, the catalog and an event page, phone and desktop. Needs a hub
+# running (`make run` in another terminal; LIGHTHOUSE_URL for another). Scores and the
+# audits that did not pass are printed; the last run's are in docs/design.md.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE_URL ?= http://$(HOST):$(PORT)
+lighthouse: $(STAMP) browser
+	@test -x .tools/node_modules/.bin/lighthouse || { command -v npm >/dev/null || { \
+	  echo "Lighthouse is installed with npm: sudo apt-get install npm" >&2; exit 1; }; \
+	  npm install --silent --no-audit --no-fund --prefix .tools lighthouse@$(LIGHTHOUSE_VERSION); }
+	$(BIN)/python bench/lighthouse.py --base $(LIGHTHOUSE_URL) --lighthouse .tools/node_modules/.bin/lighthouse
 
 # The PDF tests read PDFs back with pdftotext (poppler-utils), and names in Chinese,
 # Japanese or Korean need a CJK font on the machine (trec/pdf.py): fonts-droid-fallback.

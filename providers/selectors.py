@@ -139,8 +139,9 @@ def provider_upcoming_events(*, provider: Provider) -> QuerySet:
         Event.objects.listed()
         .filter(provider=provider)
         .exclude(kind=Event.Kind.ON_DEMAND)
+        .select_related("provider")  # the event card reads its name and logo
         .annotate(session_count=Count("sessions"))
-        .defer("description", "search_vector")
+        .defer("description", "search_vector", "provider__description")
         .order_by(F("starts_at").asc(nulls_last=True), "title")
     )
 
@@ -150,7 +151,8 @@ def provider_on_demand_resources(*, provider: Provider) -> QuerySet:
     return (
         Event.objects.public()
         .filter(provider=provider, kind=Event.Kind.ON_DEMAND)
-        .defer("description", "search_vector")
+        .select_related("provider")
+        .defer("description", "search_vector", "provider__description")
         .order_by("title")
     )
 

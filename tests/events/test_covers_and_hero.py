@@ -17,11 +17,10 @@ from events import covers
 from events.models import Event, EventMaterial, Registration
 from events.services import event_saved
 from tests import factories
+from tests.events.test_catalog import CATALOG_QUERIES  # covers add nothing per card
 from tests.factories import in_days
 
 pytestmark = pytest.mark.django_db
-
-CATALOG_QUERIES = 3  # as tests/events/test_catalog.py: covers add nothing per card
 
 
 @pytest.fixture(autouse=True)

@@ -111,10 +111,11 @@ def test_profile_lists_upcoming_events_and_on_demand_resources_separately(client
     assert titles(upcoming) == ["Sooner program", "Later webinar"]
     first = upcoming.find("li")
     assert first.h3.a["href"] == sooner.get_absolute_url()
-    when = first.find("time")
+    assert first.select_one(".cover")  # the same card as the catalog's
+    when = first.select_one(".fact-when time")
     start = in_days(3)  # 4:00 PM in Arizona
     assert when["datetime"] == start.isoformat()
-    assert when.get_text(strip=True) == f"{start:%a, %b} {start.day}, {start:%Y}, 4:00 PM"
+    assert when.get_text(strip=True) == f"{start:%a, %b} {start.day}, {start:%Y} · 4:00 PM MST"
     assert when["datetime"].endswith("-07:00")  # America/Phoenix, no daylight saving
     assert "2 sessions" in first.get_text()
     assert upcoming.find("a", href=later.get_absolute_url())
@@ -123,6 +124,7 @@ def test_profile_lists_upcoming_events_and_on_demand_resources_separately(client
     assert titles(on_demand) == ["Recorded routines"]
     assert on_demand.find("a", href=video.get_absolute_url())
     assert not on_demand.find("time")
+    assert "On demand" in on_demand.select_one(".fact-when").get_text()
 
 
 @pytest.mark.django_db
