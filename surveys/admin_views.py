@@ -101,7 +101,7 @@ def _act(request, survey: Survey, action: str) -> None:
             )
     elif action == "publish":
         try:
-            services.survey_publish(survey=survey)
+            services.survey_publish(survey=survey, by=request.user)
         except services.PublishRefused as refused:
             messages.error(request, str(refused))
         else:

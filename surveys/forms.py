@@ -484,11 +484,12 @@ class QuestionBuilderForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(min=low, max=high)
         for name in KIND_FIELDS:
             self.fields[name].required = False  # blank: the default
-        self.fields["condition"].widget.choices = self._condition_choices()
         if self.instance.show_if_question_id and not self.is_bound:
             self.initial["condition"] = (
                 f"{self.instance.show_if_question_id}:{self.instance.show_if_value}"
             )
+        self.fields["condition"].widget.choices = self._condition_choices()
+        self.original_kind = self.instance.kind
 
     def _earlier(self) -> list[Question]:
         """The questions skip logic may follow: the choice and scale questions before
@@ -512,7 +513,10 @@ class QuestionBuilderForm(forms.ModelForm):
             ]
             offered.update(value for value, _label in options)
             choices.append((question_label(self.numbers[trigger.pk], trigger), options))
-        sent = self.data.get(self.add_prefix("condition"), "") if self.is_bound else ""
+        if self.is_bound:
+            sent = self.data.get(self.add_prefix("condition"), "")
+        else:  # a condition saved before the builder checked it
+            sent = self.initial.get("condition", "")
         if sent and sent not in offered:
             # Shown back as it was sent, next to the error that explains it.
             choices.append((sent, _("%(value)s (not an answer you can pick)") % {"value": sent}))
@@ -585,12 +589,14 @@ class QuestionBuilderForm(forms.ModelForm):
             if dependent.show_if_question_id != question.pk:
                 continue
             errors = dependent.skip_logic_errors(question)
-            if "show_if_question" in errors:
-                field = "kind" if question.kind not in Question.TRIGGER_KINDS else "section"
+            if question.kind == self.original_kind:
+                errors.pop("show_if_value", None)  # the choice rows answer for these
+            for reason in errors.values():
+                field = "section" if question.kind == self.original_kind else "kind"
                 self.add_error(
                     field,
                     _("“%(text)s” is shown by an answer to this question: %(reason)s")
-                    % {"text": dependent.text, "reason": errors["show_if_question"]},
+                    % {"text": dependent.text, "reason": reason},
                 )
 
     def fields_for_kind(self):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -489,9 +490,10 @@ class PublishRefused(Exception):
 
 
 @transaction.atomic
-def survey_publish(*, survey: Survey, now: datetime.datetime | None = None) -> Survey:
+def survey_publish(*, survey: Survey, by=None, now: datetime.datetime | None = None) -> Survey:
     """Open a survey now: it is listed on the surveys page from this moment (unless it
-    belongs to an event or needs invitation links)."""
+    belongs to an event or needs invitation links). Who published it, and when, goes in
+    the survey's History (the admin log)."""
     now = now or timezone.now()
     if not survey.questions.exists():
         raise PublishRefused(gettext("Add a question before publishing the survey."))
@@ -500,6 +502,18 @@ def survey_publish(*, survey: Survey, now: datetime.datetime | None = None) -> S
             gettext("This survey's closing date has passed: change it before publishing.")
         )
     if survey.opens_at is None or survey.opens_at > now:
+        before = survey.opens_at
         survey.opens_at = now
         survey.save(update_fields=["opens_at"])
+        if by is not None:
+            LogEntry.objects.log_actions(
+                user_id=by.pk,
+                queryset=[survey],
+                action_flag=CHANGE,
+                change_message=(
+                    f"Published: opens {now.isoformat(timespec='minutes')} "
+                    f"(was {before.isoformat(timespec='minutes') if before else 'not set'})."
+                ),
+                single_object=True,
+            )
     return survey

@@ -130,6 +130,8 @@ def pages_of_the_demo_region() -> dict[str, list[str]]:
         f"/communities/{community.slug}/roster/",
         f"/communities/{community.slug}/attendance/",
         f"/surveys/{survey.slug}/report/",
+        f"/surveys/{survey.slug}/preview/",
+        f"/admin/surveys/survey/{survey.pk}/builder/",
         "/impact/dashboard/",
     ]
     if thread:

@@ -73,6 +73,11 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
     expect(page.locator(".messagelist")).to_contain_text("Question saved: PD this year")
     assert_accessible(page)
 
+    # The builder fits a phone.
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     outline = page.locator(".builder-questions")
     assert "Shown only if Q1. Do you mentor new teachers? is answered “Yes”." in (
         outline.inner_text()

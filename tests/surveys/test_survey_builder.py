@@ -4,6 +4,7 @@ actual answers and checked on save, reordering, profile questions in their own
 section, publishing, and the preview that stores nothing."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from surveys.models import Answer, Question, Response, Section
@@ -292,7 +293,7 @@ def test_profile_questions_come_in_their_own_last_section(signed_in):
     assert not survey.questions.filter(section=None, crosstab_field="role").exists()
 
 
-def test_publishing_opens_the_survey_now(signed_in, mentor_survey):
+def test_publishing_opens_the_survey_now(signed_in, coordinator, mentor_survey):
     survey, *_questions = mentor_survey
     assert survey.opens_at is None
     page = soup(signed_in.get(builder(survey)))
@@ -300,6 +301,10 @@ def test_publishing_opens_the_survey_now(signed_in, mentor_survey):
     signed_in.post(builder(survey), {"action": "publish"})
     survey.refresh_from_db()
     assert survey.opens_at <= timezone.now()
+    entry = LogEntry.objects.get(object_id=str(survey.pk))  # in the survey's History
+    assert entry.user == coordinator
+    assert entry.change_message.startswith("Published: opens ")
+    assert "(was not set)" in entry.change_message
     assert "Mentoring 2026" in signed_in.get("/surveys/").content.decode()
     empty = factories.SurveyFactory(opens_at=None)
     response = signed_in.post(builder(empty), {"action": "publish"}, follow=True)
@@ -388,3 +393,33 @@ def test_kind_fields_are_checked_only_for_their_kind(signed_in):
     response = signed_in.post(builder(survey), question_data(choices=["A", "B"], scale_points="40"))
     assert response.status_code == 302
     assert survey.questions.get().scale_points == 5
+
+
+def test_a_trigger_cannot_change_into_a_kind_its_dependents_cannot_follow(signed_in, mentor_survey):
+    survey, mentor, _scale, support = mentor_survey
+    support.show_if_question, support.show_if_value = mentor, "yes"
+    support.save()
+    for kind, reason in (
+        ("short_text", "Skip logic can only follow a choice or agreement-scale question."),
+        ("likert", "“yes” is not an answer to “Do you mentor?”."),
+    ):
+        data = question_data(question=str(mentor.pk), kind=kind, text="Do you mentor?")
+        response = signed_in.post(builder(survey), data)
+        assert response.status_code == 200
+        kind_field = soup(response).find("select", attrs={"name": "kind"})
+        errors = kind_field.find_parent(class_="builder-field").get_text()
+        assert "“What support would help?” is shown by an answer to this question" in errors
+        assert reason in errors
+    mentor.refresh_from_db()
+    assert mentor.kind == "single" and mentor.choices.count() == 2
+
+
+def test_an_unchecked_old_condition_is_shown_for_what_it_is(signed_in, mentor_survey):
+    survey, mentor, _scale, support = mentor_survey
+    Question.objects.filter(pk=support.pk).update(
+        show_if_question=mentor, show_if_value="Yes please"
+    )
+    page = soup(signed_in.get(builder(survey) + f"?edit={support.pk}"))
+    selected = page.find("select", attrs={"name": "condition"}).find("option", selected=True)
+    assert selected["value"] == f"{mentor.pk}:Yes please"
+    assert "not an answer you can pick" in selected.get_text()
