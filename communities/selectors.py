@@ -1,6 +1,5 @@
 """Reads the communities pages share, and the permission-checked lookups."""
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.views import redirect_to_login
@@ -9,10 +8,9 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
 
 from trec.accounts.roles import is_coordinator
-from trec.rosters import PersonFacts
+from trec.rosters import PersonFacts, attended_by_row, grid_cells
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
 
@@ -162,24 +160,15 @@ def build_roster(community: Community) -> Roster:
         .order_by("applied_at", "pk")
     )
     meetings = list(community.meetings.all())
-    attended = defaultdict(set)
-    for membership_id, meeting_id in MeetingAttendance.objects.filter(
-        meeting__community=community
-    ).values_list("membership_id", "meeting_id"):
-        attended[membership_id].add(meeting_id)
+    attended = attended_by_row(
+        MeetingAttendance.objects.filter(meeting__community=community),
+        person="membership",
+        occasion="meeting",
+    )
     groups: dict[str, list[RosterRow]] = {status: [] for status in Status.values}
     for membership in memberships:
         groups[membership.status].append(RosterRow(membership, attended[membership.pk]))
     for row in groups[Status.ACCEPTED]:
-        row.cells = [
-            {
-                "meeting": meeting,
-                "value": f"{row.membership.pk}-{meeting.pk}",
-                "checked": meeting.pk in row.attended,
-                "label": _("%(name)s attended %(meeting)s")
-                % {"name": row.name, "meeting": meeting_label(meeting)},
-            }
-            for meeting in meetings
-        ]
+        row.cells = grid_cells(row.membership.pk, row.name, meetings, row.attended, meeting_label)
     groups[Status.ACCEPTED].sort(key=lambda r: (r.user.last_name, r.user.first_name))
     return Roster(community=community, meetings=meetings, groups=groups)

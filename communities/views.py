@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from trec.exports import csv_cell
 from trec.forms import parse_id
 from trec.notifications.staff_messages import staff_message_page
+from trec.rosters import grid_pairs
 
 from . import selectors, services
 from .forms import ApplicationForm, MeetingForm, PostForm, ThreadForm
@@ -197,15 +198,6 @@ def roster(request, community):
     )
 
 
-def _pairs(values) -> set[tuple[int, int]]:
-    pairs = set()
-    for value in values:
-        first, _sep, second = value.partition("-")
-        if first.isdigit() and second.isdigit():
-            pairs.add((int(first), int(second)))
-    return pairs
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_view
 def attendance(request, community):
@@ -218,8 +210,8 @@ def attendance(request, community):
             added, removed = services.meeting_attendance_mark(
                 community=community,
                 allowed=allowed,
-                shown=_pairs(request.POST.getlist("shown")),
-                checked=_pairs(request.POST.getlist("attended")),
+                shown=grid_pairs(request.POST.getlist("shown")),
+                checked=grid_pairs(request.POST.getlist("attended")),
                 marked_by=request.user,
                 override=request.POST.get("override") == "1",
             )

@@ -25,9 +25,8 @@ from django.utils.translation import ngettext
 
 from providers.models import Provider
 from trec.exports import csv_cell
-from trec.forms import parse_id
 from trec.notifications.staff_messages import staff_message_page
-from trec.rosters import PersonFacts
+from trec.rosters import PersonFacts, attended_by_row, grid_cells, grid_pairs
 
 from . import attendance, services
 from .admin_forms import CancelForm, ReturnForm
@@ -132,27 +131,17 @@ def build_roster(event: Event) -> Roster:
         .with_waitlist_position()
         .order_by("user__last_name", "user__first_name", "user__email")
     )
-    attended = defaultdict(set)
-    for registration_id, session_id in Attendance.objects.filter(
-        registration__event=event
-    ).values_list("registration_id", "session_id"):
-        attended[registration_id].add(session_id)
-
+    attended = attended_by_row(
+        Attendance.objects.filter(registration__event=event),
+        person="registration",
+        occasion="session",
+    )
     groups = defaultdict(list)
     for registration in registrations:
         row = RosterRow(registration, attended[registration.pk])
         groups[registration.status].append(row)
     for row in groups[Status.CONFIRMED]:
-        row.cells = [
-            {
-                "session": session,
-                "value": f"{row.registration.pk}-{session.pk}",
-                "checked": session.pk in row.attended,
-                "label": _("%(name)s attended %(session)s")
-                % {"name": row.name, "session": session_label(session)},
-            }
-            for session in sessions
-        ]
+        row.cells = grid_cells(row.registration.pk, row.name, sessions, row.attended, session_label)
     return Roster(
         event=event,
         sessions=sessions,
@@ -163,16 +152,6 @@ def build_roster(event: Event) -> Roster:
     )
 
 
-def _pairs(values) -> set[tuple[int, int]]:
-    pairs = set()
-    for value in values:
-        registration_id, _sep, session_id = value.partition("-")
-        pair = (parse_id(registration_id), parse_id(session_id))
-        if None not in pair:
-            pairs.add(pair)
-    return pairs
-
-
 def save_attendance(
     *, roster: Roster, shown, checked, marked_by, override: bool = False
 ) -> tuple[int, int]:
@@ -181,8 +160,8 @@ def save_attendance(
     return attendance.attendance_mark(
         event=roster.event,
         allowed=allowed,
-        shown=_pairs(shown),
-        checked=_pairs(checked),
+        shown=grid_pairs(shown),
+        checked=grid_pairs(checked),
         marked_by=marked_by,
         override=override,
     )

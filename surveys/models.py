@@ -27,6 +27,12 @@ from trec.accounts.models import User
 DEFAULT_MAX_RANKED = 3
 
 
+# Agreeing, on a Likert question, is answering one of its top two points (4 or 5 on a
+# 5-point scale). The one place the rule is written: survey reports and the impact
+# report's satisfaction figures count with it.
+AGREES = Q(number__gte=models.F("question__scale_points") - 1)
+
+
 class Survey(models.Model):
     class Kind(models.TextChoices):
         NEEDS = "needs", _("Needs survey")
@@ -315,7 +321,7 @@ class Question(models.Model):
 
     @property
     def agree_threshold(self) -> int:
-        """Top two boxes: the Likert points that count as agreeing."""
+        """Top two boxes: the lowest Likert point that counts as agreeing (AGREES)."""
         return self.scale_points - 1
 
 

@@ -28,7 +28,7 @@ from trec.accounts.models import District, GradeBand, User
 from trec.i18n import localized
 
 from .forms import scale_labels
-from .models import Answer, Question, Response, Survey
+from .models import AGREES, Answer, Question, Response, Survey
 
 TEXT_LIMIT = 50  # free-text answers listed per question
 CROSSTAB_FIELDS = {
@@ -539,7 +539,7 @@ def event_feedback_summary(event) -> dict | None:
         .annotate(
             n=Count("id"),
             mean=Avg("number"),
-            agree=Count("id", filter=Q(number__gte=F("question__scale_points") - 1)),
+            agree=Count("id", filter=AGREES),
         )
     }
     lines = []

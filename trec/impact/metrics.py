@@ -27,7 +27,7 @@ from communities.models import Community, Meeting, MeetingAttendance, Membership
 from events.models import Attendance, Event, OutboundClick, Registration
 from events.proposals.models import Presenter, Proposal
 from gratitude.models import Post
-from surveys.models import Answer, Response
+from surveys.models import AGREES, Answer, Response
 from trec.accounts.models import User
 from trec.transcripts.models import Credit
 
@@ -166,7 +166,7 @@ class Scope:
             },
         ).aggregate(
             answers=Count("pk"),
-            top=Count("pk", filter=Q(number__gte=F("question__scale_points") - 1)),
+            top=Count("pk", filter=AGREES),
         )
 
 
@@ -837,7 +837,7 @@ def programs(scope: Scope, limit: int = 12) -> list[dict]:
             output_field=IntegerField(),
         ),
         top=Subquery(
-            rated.filter(number__gte=F("question__scale_points") - 1)
+            rated.filter(AGREES)
             .values("response__survey__event")
             .annotate(n=Count("pk"))
             .values("n"),
