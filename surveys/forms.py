@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from trec.i18n import localized
 
-from .models import Answer, Choice, Question, Section, Survey
+from .models import Answer, Choice, Question, Section, Survey, scale_labels
 
 OTHER = "other"
 ANSWER_KEY = re.compile(r"^q(\d+)(?:_(other|\d+))?$")
@@ -30,13 +30,6 @@ SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 5000
 SELECT_ABOVE = 8  # single choice with more options: a drop-down instead of radios
 
-AGREE_LABELS = [
-    gettext_lazy("Strongly disagree"),
-    gettext_lazy("Disagree"),
-    gettext_lazy("Neither agree nor disagree"),
-    gettext_lazy("Agree"),
-    gettext_lazy("Strongly agree"),
-]
 RANK_LABELS = [
     gettext_lazy("First choice"),
     gettext_lazy("Second choice"),
@@ -44,22 +37,6 @@ RANK_LABELS = [
     gettext_lazy("Fourth choice"),
     gettext_lazy("Fifth choice"),
 ]
-
-
-def scale_labels(question: Question) -> list[str]:
-    """The label of each Likert point, lowest first."""
-    custom = [line.strip() for line in localized(question, "scale_labels").splitlines()]
-    custom = [line for line in custom if line]
-    points = question.scale_points
-    if len(custom) == points:
-        return custom
-    if not custom and points == len(AGREE_LABELS):
-        return [str(label) for label in AGREE_LABELS]
-    labels = [str(point) for point in range(1, points + 1)]
-    if len(custom) == 2:  # the two ends
-        labels[0] = f"1 – {custom[0]}"
-        labels[-1] = f"{points} – {custom[1]}"
-    return labels
 
 
 def rank_label(index: int) -> str:

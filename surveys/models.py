@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
+from trec.i18n import localized
 
 DEFAULT_MAX_RANKED = 3
 
@@ -31,6 +32,31 @@ DEFAULT_MAX_RANKED = 3
 # 5-point scale). The one place the rule is written: survey reports and the impact
 # report's satisfaction figures count with it.
 AGREES = Q(number__gte=models.F("question__scale_points") - 1)
+
+
+AGREE_LABELS = [
+    _("Strongly disagree"),
+    _("Disagree"),
+    _("Neither agree nor disagree"),
+    _("Agree"),
+    _("Strongly agree"),
+]
+
+
+def scale_labels(question: "Question") -> list[str]:
+    """The label of each Likert point, lowest first."""
+    custom = [line.strip() for line in localized(question, "scale_labels").splitlines()]
+    custom = [line for line in custom if line]
+    points = question.scale_points
+    if len(custom) == points:
+        return custom
+    if not custom and points == len(AGREE_LABELS):
+        return [str(label) for label in AGREE_LABELS]
+    labels = [str(point) for point in range(1, points + 1)]
+    if len(custom) == 2:  # the two ends
+        labels[0] = f"1 – {custom[0]}"
+        labels[-1] = f"{points} – {custom[1]}"
+    return labels
 
 
 class Survey(models.Model):
@@ -272,8 +298,6 @@ class Question(models.Model):
         if self.kind in self.CHOICE_KINDS:
             return [(c.value, c.label) for c in self.choices.all()]
         if self.kind == self.Kind.LIKERT:
-            from .forms import scale_labels
-
             return [(str(i), label) for i, label in enumerate(scale_labels(self), start=1)]
         return []
 

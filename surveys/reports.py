@@ -27,8 +27,7 @@ from trec import charts
 from trec.accounts.models import District, GradeBand, User
 from trec.i18n import localized
 
-from .forms import scale_labels
-from .models import AGREES, Answer, Question, Response, Survey
+from .models import AGREES, Answer, Question, Response, Survey, scale_labels
 
 TEXT_LIMIT = 50  # free-text answers listed per question
 CROSSTAB_FIELDS = {
