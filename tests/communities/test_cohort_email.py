@@ -144,3 +144,22 @@ def test_nobody_to_write_to_says_so(client):
     page = soup(client.get(reverse("communities:email", args=[community.slug])))
     assert "no one to e-mail" in page.get_text()
     assert page.find("textarea") is None
+
+
+def test_the_page_with_a_preview_and_its_log_is_valid_html(
+    client, cohort, tmp_path, django_capture_on_commit_callbacks
+):
+    from tests.test_html_validity import vnu_errors
+
+    client.force_login(CoordinatorFactory(email="coord@x.org"))
+    url = reverse("communities:email", args=[cohort.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"subject": "Hello", "body": "Hi **all**.", "audience": "all"})
+    page = client.post(
+        url, {"subject": "Again", "body": "[Notes](https://x.org)", "step": "preview"}
+    )
+    assert soup(page).select_one("iframe") and soup(page).select_one("#log-heading")
+    path = tmp_path / "cohort_email.html"
+    path.write_bytes(page.content)
+    files = [path]
+    assert vnu_errors(files) == []
