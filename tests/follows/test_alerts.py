@@ -180,6 +180,30 @@ def test_daily_and_weekly_alerts_wait_for_their_morning(educator, topic):
     assert services.alerts_enqueue_due(now=monday + datetime.timedelta(hours=4)) == 0
 
 
+def test_a_listing_withdrawn_or_an_account_closed_before_sending_sends_nothing(
+    educator, topic, django_capture_on_commit_callbacks
+):
+    SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="daily"
+    )
+    closed = factories.EducatorFactory(is_active=False)
+    SavedSearch.objects.create(user=closed, query="topic=early-literacy", topic=topic)
+    listing = factories.EventFactory(title="Soon cancelled", topics=[topic])
+    assert services.listing_match(event_id=listing.pk) == 2
+    event_services.event_cancel(event=listing, reason="Presenter ill.")
+    mail.outbox.clear()
+    morning = timezone.localtime() + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.alerts_enqueue_due(now=morning.replace(hour=services.SEND_HOUR, minute=5))
+
+    # Each had an e-mail written for the period; both were skipped when sent.
+    assert set(Notification.objects.filter(kind=ALERT).values_list("recipient_id", "status")) == {
+        (educator.pk, "skipped"),
+        (closed.pk, "skipped"),
+    }
+    assert not [m for m in mail.outbox if "Soon cancelled" in m.body]
+
+
 @pytest.mark.parametrize(
     "query, fields, matches",
     [
