@@ -420,8 +420,6 @@ def _enqueue_in_python(frequency: str, window: str, *, floor: int, since: int, n
     for pk, users in rows.values_list("pk", "users"):
         for user_id in users:
             newest_for_user[user_id] = max(pk, newest_for_user.get(user_id, 0))
-    active = get_user_model().objects.filter(pk__in=list(newest_for_user), is_active=True)
-    newest_for_user = {pk: newest_for_user[pk] for pk in active.values_list("pk", flat=True)}
     previous: dict[int, tuple[str, int]] = {}
     earlier = Notification.objects.filter(
         kind=ALERT_KIND, recipient_id__in=list(newest_for_user), window__startswith=f"{frequency}:"
