@@ -168,8 +168,8 @@ def saved_search_update(*, search: SavedSearch, frequency: str) -> SavedSearch:
     if frequency not in Frequency.values:
         raise ValidationError(_("Choose how often to hear about new events."))
     search.frequency = frequency
-    # Listings it matched that wait for an e-mail go out with the new frequency's next
-    # e-mail, unless that one already passed them (the frequency is read at sending).
+    # New listings follow the new frequency; those it matched already go out with the
+    # frequency they were matched under (ListingMatch keeps it per row).
     search.save(update_fields=["frequency"])
     return search
 
