@@ -39,11 +39,12 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
     scale = editor.get_by_label("Scale points")
 
     # Q1: a single choice with its choices, in the same form.
-    assert choices.is_visible() and not scale.is_visible()
+    expect(choices).to_be_visible()
+    expect(scale).to_be_hidden()
     editor.get_by_label("Question (required)", exact=True).fill("Do you mentor new teachers?")
     editor.get_by_label("Choice 1", exact=True).fill("Yes")
     editor.get_by_label("Choice 2", exact=True).fill("No")
-    assert not editor.get_by_label("Choice 3", exact=True).is_visible()
+    expect(editor.get_by_label("Choice 3", exact=True)).to_be_hidden()
     editor.get_by_role("button", name="Add another choice").click()
     editor.get_by_label("Choice 3", exact=True).fill("Not yet")
     editor.get_by_role("button", name="Add question").click()
@@ -53,7 +54,8 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
 
     # Q2: short text, shown only if Q1 is "Yes" (picked from Q1's actual choices).
     editor.get_by_label("Kind (required)").select_option(label="Short text")
-    assert not choices.is_visible() and not scale.is_visible()
+    expect(choices).to_be_hidden()
+    expect(scale).to_be_hidden()
     editor.get_by_label("Question (required)", exact=True).fill(
         "What support would help you as a mentor?"
     )
@@ -67,7 +69,8 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
 
     # Q3: an agreement scale; its own fields show, the choices do not.
     editor.get_by_label("Kind (required)").select_option(label="Agreement scale (Likert)")
-    assert scale.is_visible() and not choices.is_visible()
+    expect(scale).to_be_visible()
+    expect(choices).to_be_hidden()
     editor.get_by_label("Question (required)", exact=True).fill("PD this year met my needs.")
     editor.get_by_role("button", name="Add question").click()
     expect(page.locator(".messagelist")).to_contain_text("Question saved: PD this year")
@@ -97,9 +100,9 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
     page.get_by_role("link", name="Preview").click()
     assert "Nothing you enter here is saved." in page.locator("main").inner_text()
     support = page.get_by_label("What support would help you as a mentor?")
-    assert not support.is_visible()
+    expect(support).to_be_hidden()
     page.get_by_label("Yes", exact=True).check()
-    assert support.is_visible()
+    expect(support).to_be_visible()
     support.fill("Release time")
     page.get_by_label("Agree", exact=True).check()
     assert_accessible(page)
@@ -117,13 +120,13 @@ def test_build_preview_publish_and_take_a_survey_with_skip_logic(
     phone.goto(live_server.url + "/surveys/")
     phone.get_by_role("link", name="Mentoring check-in", exact=True).click()
     support = phone.get_by_label("What support would help you as a mentor?")
-    assert not support.is_visible()
+    expect(support).to_be_hidden()
     phone.get_by_label("No", exact=True).check()
-    assert not support.is_visible()
+    expect(support).to_be_hidden()
     phone.get_by_label("Yes", exact=True).check()
-    assert support.is_visible()
+    expect(support).to_be_visible()
     phone.get_by_label("No", exact=True).check()
-    assert not support.is_visible()
+    expect(support).to_be_hidden()
     phone.get_by_label("Yes", exact=True).check()
     support.fill("A mentor network")
     phone.get_by_label("Strongly agree").check()
