@@ -28,7 +28,6 @@ from .catalog import (
     event_page,
     get_event_for_viewer,
 )
-from .follows.models import SavedSearch
 from .ical import build_calendar
 from .models import Event, Registration
 from .search import suggest as search_suggest
@@ -65,7 +64,6 @@ def catalog(request):
             "search_text": search_text,
             "catalog_body": body,
             "save_search_query": save_query.urlencode(),
-            "save_search_frequencies": SavedSearch.Frequency.choices,
         },
     )
 

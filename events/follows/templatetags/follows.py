@@ -1,5 +1,6 @@
 from django import template
 
+from ..models import SavedSearch
 from ..selectors import followed
 
 register = template.Library()
@@ -9,6 +10,12 @@ register = template.Library()
 def follows_of(user) -> dict[str, set[int]]:
     """`{% follows_of request.user as follows %}`: what the viewer follows, in one query."""
     return followed(user)
+
+
+@register.simple_tag
+def alert_frequencies():
+    """`{% alert_frequencies as choices %}`: how often a saved search may e-mail."""
+    return SavedSearch.Frequency.choices
 
 
 @register.inclusion_tag("follows/_follow_button.html", takes_context=True)
