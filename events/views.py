@@ -12,7 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -80,12 +80,42 @@ def _catalog_body(request) -> tuple[str, str]:
     cached = cache.get(key) if seconds else None
     if cached is None:
         catalog = catalog_page(params=request.GET, page_number=request.GET.get("page"))
-        body = render_to_string("events/_catalog_body.html", {"catalog": catalog}, request)
+        cards = render_cards(catalog.page.object_list, request)
+        body = render_to_string(
+            "events/_catalog_body.html", {"catalog": catalog, "cards": cards}, request
+        )
         cached = (catalog.search_text, str(body))
         if seconds:
             cache.set(key, cached, seconds)
     search_text, body = cached
     return search_text, mark_safe(body)  # noqa: S308 - our own template's output
+
+
+def render_cards(events, request) -> list[str]:
+    """Each event's card (events/_event_card.html), rendered once and shared by every
+    catalog page that lists it, for CACHED_READS["catalog_cards"] seconds: the key holds
+    the event, its stored seat count and next session, the language and the catalog's
+    version (any change to an event, session, topic or provider bumps it). One cache
+    round trip for the page's cards; only the missing ones are rendered."""
+    template = get_template("events/_event_card.html")
+    seconds = cache_seconds("catalog_cards")
+    if not seconds:
+        return [template.render({"event": event}, request) for event in events]
+    prefix = versioned_key("catalog_page", {"cards": True})
+    keys = [
+        f"{prefix}:{event.pk}:{event.confirmed_count}:"
+        f"{event.next_starts_at.timestamp() if event.next_starts_at else ''}"
+        for event in events
+    ]
+    found = cache.get_many(keys)
+    fresh = {
+        key: template.render({"event": event}, request)
+        for key, event in zip(keys, events, strict=True)
+        if key not in found
+    }
+    if fresh:
+        cache.set_many(fresh, seconds)
+    return [mark_safe(found.get(key) or fresh[key]) for key in keys]  # noqa: S308 - ours
 
 
 @require_safe

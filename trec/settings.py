@@ -203,6 +203,9 @@ CACHED_READS = {
     # The rendered catalog body per query string: short, because seats left show on it.
     "catalog_page": int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "0" if TESTING else "10")),
     "provider_directory": int(os.environ.get("DIRECTORY_CACHE_SECONDS", "0" if TESTING else "300")),
+    # One rendered catalog card per event, seat count, next session and language, under
+    # the catalog page's version: shared by every query string that lists the event.
+    "catalog_cards": int(os.environ.get("CATALOG_CARD_CACHE_SECONDS", "0" if TESTING else "300")),
 }
 
 # --- Accounts ---------------------------------------------------------------

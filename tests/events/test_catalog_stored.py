@@ -160,3 +160,36 @@ def test_a_single_session_in_progress_is_not_a_series_under_way():
     )
     assert not event.is_under_way
     assert services.registration_create(event=event, user=factories.EducatorFactory()).created
+
+
+def test_cards_are_rendered_once_and_follow_seats_and_edits(client, settings, monkeypatch):
+    settings.CACHED_READS = {**settings.CACHED_READS, "catalog_cards": 60}
+    from django.core.cache import cache
+
+    from events import views
+
+    cache.clear()
+    event = factories.EventFactory(title="Small room", capacity=3)
+    renders = []
+    real = views.get_template
+
+    def counting(name):
+        template = real(name)
+
+        class Counted:
+            def render(self, context, request):
+                renders.append(context["event"].pk)
+                return template.render(context, request)
+
+        return Counted()
+
+    monkeypatch.setattr(views, "get_template", counting)
+    assert "3 seats left" in cards(client)["Small room"]
+    assert "3 seats left" in cards(client, kind="event")["Small room"]  # another query
+    assert renders == [event.pk]  # rendered once, shared
+    services.registration_create(event=event, user=factories.EducatorFactory())
+    assert "2 seats left" in cards(client)["Small room"]
+    event.title = "Bigger room"
+    event.save()
+    assert "Bigger room" in cards(client)
+    assert renders == [event.pk] * 3
