@@ -98,19 +98,24 @@ def render_cards(events, request) -> list[str]:
     version (any change to an event, session, topic or provider bumps it). One cache
     round trip for the page's cards; only the missing ones are rendered."""
     template = get_template("events/_event_card.html")
+
+    def render(index: int, event) -> str:
+        # The first card's cover loads eagerly (it is the page's largest image).
+        return template.render({"event": event, "forloop": {"first": index == 0}}, request)
+
     seconds = cache_seconds("catalog_cards")
     if not seconds:
-        return [template.render({"event": event}, request) for event in events]
+        return [render(index, event) for index, event in enumerate(events)]
     prefix = versioned_key("catalog_page", {"cards": True})
     keys = [
         f"{prefix}:{event.pk}:{event.confirmed_count}:"
-        f"{event.next_starts_at.timestamp() if event.next_starts_at else ''}"
-        for event in events
+        f"{event.next_starts_at.timestamp() if event.next_starts_at else ''}:{index == 0:d}"
+        for index, event in enumerate(events)
     ]
     found = cache.get_many(keys)
     fresh = {
-        key: template.render({"event": event}, request)
-        for key, event in zip(keys, events, strict=True)
+        key: render(index, event)
+        for index, (key, event) in enumerate(zip(keys, events, strict=True))
         if key not in found
     }
     if fresh:
