@@ -122,26 +122,56 @@ def survey_report(*, survey: Survey, questions: list[Question], by: str = "") ->
     """Counts, percentages, means, % agree, free text and charts for every question;
     with `by`, a crosstab of every closed question by role, grade band or district.
     Queries: 6 (+1 for an event's attendees, +3 or +4 for a crosstab)."""
-    ids = [q.pk for q in questions]
-    closed_ids = [
-        q.pk for q in questions if q.kind in (Question.Kind.LIKERT, *Question.CHOICE_KINDS)
-    ]
-    text_ids = [q.pk for q in questions if q.kind in Question.TEXT_KINDS]
-    other_ids = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE and q.allow_other]
-    ranking_ids = [q.pk for q in questions if q.kind == Question.Kind.TOPIC_RANKING]
     answers = Answer.objects.order_by()
+    crosstab = by in CROSSTAB_FIELDS
+    counts, cells = _answer_counts(answers, questions, by=by if crosstab else "")
+    per_question = _question_stats(counts)
+    people = _count_people(answers, questions, per_question, by=by if crosstab else "")
+    texts = _free_texts(answers, questions)
+    rankings = _rankings(answers, questions, per_question)
 
-    total = Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED).count()
-    expected = expected_respondents(survey)
+    report = Report(
+        survey=survey,
+        responses=Response.objects.filter(survey=survey, status=Response.Status.SUBMITTED).count(),
+        expected=expected_respondents(survey),
+        results=[],
+        by=by,
+    )
+    agree_total = agree_yes = 0
+    for number, question in enumerate(questions, start=1):
+        result = QuestionResult(
+            question=question,
+            number=number,
+            respondents=per_question.get(question.pk, {}).get("respondents", 0),
+        )
+        points = _fill_result(
+            result, per_question.get(question.pk, {}), counts, texts, rankings.get(question.pk, [])
+        )
+        if points:
+            agree_total += sum(points)
+            agree_yes += sum(points[question.agree_threshold - 1 :])
+        report.results.append(result)
+    report.agree_percent = pct(agree_yes, agree_total) if agree_total else None
+    if cells is not None:
+        _add_crosstab(report, survey=survey, cells=cells, people=people, by=by)
+    return report
 
-    multi_ids = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
-    # One grouped pass per answer table slice: counts per option / point / value, from
-    # which answers per question, means, lowest and highest follow. With a crosstab the
-    # closed questions are grouped by respondent group too (and summed back here).
+
+def _of_kind(questions: list[Question], *kinds) -> list[int]:
+    return [q.pk for q in questions if q.kind in kinds]
+
+
+def _answer_counts(answers, questions: list[Question], *, by: str) -> tuple[dict, dict | None]:
+    """One grouped pass over the answers: how many gave each option / point / value,
+    keyed (question id, choice id, number). With a crosstab (`by`) the closed questions
+    are grouped by respondent group too: those cells are returned as well, and summed
+    back into the counts."""
+    ids = [q.pk for q in questions]
+    closed_ids = _of_kind(questions, Question.Kind.LIKERT, *Question.CHOICE_KINDS)
     counts = defaultdict(int)
     cells = None
     grouped_ids = ids
-    if by in CROSSTAB_FIELDS:
+    if by:
         cells = defaultdict(int)
         for row in (
             answers.filter(question_id__in=closed_ids)
@@ -159,6 +189,12 @@ def survey_report(*, survey: Survey, questions: list[Question], by: str = "") ->
             .annotate(n=Count("id"))
         ):
             counts[(row["question_id"], row["choice_id"], row["number"])] += row["n"]
+    return counts, cells
+
+
+def _question_stats(counts: dict) -> dict[int, dict]:
+    """Per question: answers, mean, lowest and highest value, and respondents (one
+    answer row per respondent; multiple choice and rankings correct it afterwards)."""
     per_question: dict[int, dict] = {}
     for (question_id, _choice, number), n in counts.items():
         stats = per_question.setdefault(
@@ -172,118 +208,123 @@ def survey_report(*, survey: Survey, questions: list[Question], by: str = "") ->
             stats["high"] = number if stats["high"] is None else max(stats["high"], number)
     for stats in per_question.values():
         stats["mean"] = stats["total"] / stats["valued"] if stats["valued"] else None
-        stats["respondents"] = stats["answers"]  # one row per respondent...
-    people = defaultdict(int)  # ...except multiple choice: count people, per group too
-    if multi_ids:
-        if by in CROSSTAB_FIELDS:
-            rows = (
-                answers.filter(question_id__in=multi_ids)
-                .values("question_id", key=F(CROSSTAB_FIELDS[by]))
-                .annotate(n=Count("response_id", distinct=True))
-            )
-        else:
-            rows = (
-                answers.filter(question_id__in=multi_ids)
-                .values("question_id")
-                .annotate(n=Count("response_id", distinct=True))
-            )
-        for row in rows:
-            people[(row["question_id"], row.get("key") or None)] += row["n"]
-            if row["question_id"] in per_question:
-                per_question[row["question_id"]]["respondents"] = 0
-        for (question_id, _key), n in people.items():
-            if question_id in per_question:
-                per_question[question_id]["respondents"] += n
+        stats["respondents"] = stats["answers"]
+    return per_question
 
+
+def _count_people(answers, questions: list[Question], per_question: dict, *, by: str) -> dict:
+    """Multiple-choice questions count people, not ticks ({(question id, group): n},
+    per respondent group with a crosstab); their respondents are corrected to match."""
+    people = defaultdict(int)
+    multi_ids = _of_kind(questions, Question.Kind.MULTIPLE)
+    if not multi_ids:
+        return people
+    rows = answers.filter(question_id__in=multi_ids)
+    if by:
+        rows = rows.values("question_id", key=F(CROSSTAB_FIELDS[by]))
+    else:
+        rows = rows.values("question_id")
+    for row in rows.annotate(n=Count("response_id", distinct=True)):
+        people[(row["question_id"], row.get("key") or None)] += row["n"]
+        if row["question_id"] in per_question:
+            per_question[row["question_id"]]["respondents"] = 0
+    for (question_id, _key), n in people.items():
+        if question_id in per_question:
+            per_question[question_id]["respondents"] += n
+    return people
+
+
+def _free_texts(answers, questions: list[Question]) -> dict[int, list[str]]:
+    """The latest TEXT_LIMIT free-text answers (and "Other" texts) of each question."""
     texts = defaultdict(list)
-    if text_ids or other_ids:
-        listed = (
-            answers.filter(
-                Q(question_id__in=text_ids, text__gt="")
-                | Q(question_id__in=other_ids, other_text__gt="")
-            )
-            .annotate(
-                row=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("id").desc())
-            )
-            .filter(row__lte=TEXT_LIMIT)
-            .values_list("question_id", "text", "other_text")
+    text_ids = _of_kind(questions, *Question.TEXT_KINDS)
+    other_ids = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE and q.allow_other]
+    if not (text_ids or other_ids):
+        return texts
+    listed = (
+        answers.filter(
+            Q(question_id__in=text_ids, text__gt="")
+            | Q(question_id__in=other_ids, other_text__gt="")
         )
-        for question_id, text, other in listed:
-            texts[question_id].append(text or other)
+        .annotate(row=Window(RowNumber(), partition_by=[F("question_id")], order_by=F("id").desc()))
+        .filter(row__lte=TEXT_LIMIT)
+        .values_list("question_id", "text", "other_text")
+    )
+    for question_id, text, other in listed:
+        texts[question_id].append(text or other)
+    return texts
 
+
+def _rankings(answers, questions: list[Question], per_question: dict) -> dict[int, list[dict]]:
+    """Topic rankings: each topic's count, first choices and average rank; every
+    respondent has a first choice, so those are the question's respondents."""
     rankings = defaultdict(list)
-    if ranking_ids:
-        for row in (
-            answers.filter(question_id__in=ranking_ids)
-            .values("question_id", "topic_id", "topic__name")
-            .annotate(n=Count("id"), first=Count("id", filter=Q(rank=1)), avg_rank=Avg("rank"))
-            .order_by("-n", "avg_rank", "topic__name")
-        ):
-            rankings[row["question_id"]].append(row)
-        for question_id, rows in rankings.items():
-            if question_id in per_question:  # every ranking has a first choice
-                per_question[question_id]["respondents"] = sum(r["first"] for r in rows)
+    ranking_ids = _of_kind(questions, Question.Kind.TOPIC_RANKING)
+    if not ranking_ids:
+        return rankings
+    for row in (
+        answers.filter(question_id__in=ranking_ids)
+        .values("question_id", "topic_id", "topic__name")
+        .annotate(n=Count("id"), first=Count("id", filter=Q(rank=1)), avg_rank=Avg("rank"))
+        .order_by("-n", "avg_rank", "topic__name")
+    ):
+        rankings[row["question_id"]].append(row)
+    for question_id, rows in rankings.items():
+        if question_id in per_question:
+            per_question[question_id]["respondents"] = sum(r["first"] for r in rows)
+    return rankings
 
-    report = Report(survey=survey, responses=total, expected=expected, results=[], by=by)
-    agree_total = agree_yes = 0
-    for number, question in enumerate(questions, start=1):
-        stats = per_question.get(question.pk, {})
-        result = QuestionResult(
-            question=question, number=number, respondents=stats.get("respondents", 0)
-        )
-        base = result.respondents
-        if question.kind == Question.Kind.LIKERT:
-            labels = scale_labels(question)
-            points = [counts[(question.pk, None, Decimal(p))] for p in range(1, len(labels) + 1)]
-            result.rows = [
-                Row(f"{p} – {label}" if not label.startswith(str(p)) else label, n, pct(n, base))
-                for p, (label, n) in enumerate(zip(labels, points, strict=True), start=1)
-            ]
-            agree = sum(points[question.agree_threshold - 1 :])
-            agree_total += sum(points)
-            agree_yes += agree
-            result.agree_percent = pct(agree, sum(points))
-            result.mean = round(float(stats["mean"]), 2) if stats.get("mean") else None
-        elif question.kind in Question.CHOICE_KINDS:
-            result.rows = [
-                Row(localized(choice, "label"), n, pct(n, base))
-                for choice in question.choices.all()
-                for n in [counts[(question.pk, choice.pk, None)]]
-            ]
-            if question.allow_other:
-                n = counts[(question.pk, None, None)]
-                result.rows.append(Row(_("Other"), n, pct(n, base)))
-            result.texts = texts.get(question.pk, [])
-        elif question.kind == Question.Kind.NUMBER:
-            result.mean = round(float(stats["mean"]), 2) if stats.get("mean") is not None else None
-            result.minimum, result.maximum = stats.get("low"), stats.get("high")
-        elif question.kind in Question.TEXT_KINDS:
-            result.texts = texts.get(question.pk, [])
-        elif question.kind == Question.Kind.TOPIC_RANKING:
-            result.rows = [
-                Row(
-                    row["topic__name"],
-                    row["n"],
-                    pct(row["n"], base),
-                    extra=_("%(first)d first choice · average rank %(rank).1f")
-                    % {"first": row["first"], "rank": row["avg_rank"]},
-                )
-                for row in rankings.get(question.pk, [])
-            ]
-        if result.rows:
-            result.chart = charts.horizontal_bars(
-                chart_id=f"q{question.pk}",
-                title=result.text,
-                desc=_("Percentage of the %(n)d people who answered, for each option.")
-                % {"n": base},
-                rows=[(row.label, row.percent, f"{row.percent:g}%") for row in result.rows],
-                scale_max=100,
+
+def _fill_result(result: QuestionResult, stats: dict, counts, texts, ranking) -> list[int]:
+    """The rows, figures, texts and chart of one question's result. Returns the answers
+    per Likert point (empty for other kinds), for the survey's overall % agree."""
+    question = result.question
+    base = result.respondents
+    points: list[int] = []
+    if question.kind == Question.Kind.LIKERT:
+        labels = scale_labels(question)
+        points = [counts[(question.pk, None, Decimal(p))] for p in range(1, len(labels) + 1)]
+        result.rows = [
+            Row(f"{p} – {label}" if not label.startswith(str(p)) else label, n, pct(n, base))
+            for p, (label, n) in enumerate(zip(labels, points, strict=True), start=1)
+        ]
+        result.agree_percent = pct(sum(points[question.agree_threshold - 1 :]), sum(points))
+        result.mean = round(float(stats["mean"]), 2) if stats.get("mean") else None
+    elif question.kind in Question.CHOICE_KINDS:
+        result.rows = [
+            Row(localized(choice, "label"), n, pct(n, base))
+            for choice in question.choices.all()
+            for n in [counts[(question.pk, choice.pk, None)]]
+        ]
+        if question.allow_other:
+            n = counts[(question.pk, None, None)]
+            result.rows.append(Row(_("Other"), n, pct(n, base)))
+        result.texts = texts.get(question.pk, [])
+    elif question.kind == Question.Kind.NUMBER:
+        result.mean = round(float(stats["mean"]), 2) if stats.get("mean") is not None else None
+        result.minimum, result.maximum = stats.get("low"), stats.get("high")
+    elif question.kind in Question.TEXT_KINDS:
+        result.texts = texts.get(question.pk, [])
+    elif question.kind == Question.Kind.TOPIC_RANKING:
+        result.rows = [
+            Row(
+                row["topic__name"],
+                row["n"],
+                pct(row["n"], base),
+                extra=_("%(first)d first choice · average rank %(rank).1f")
+                % {"first": row["first"], "rank": row["avg_rank"]},
             )
-        report.results.append(result)
-    report.agree_percent = pct(agree_yes, agree_total) if agree_total else None
-    if cells is not None:
-        _add_crosstab(report, survey=survey, cells=cells, people=people, by=by)
-    return report
+            for row in ranking
+        ]
+    if result.rows:
+        result.chart = charts.horizontal_bars(
+            chart_id=f"q{question.pk}",
+            title=result.text,
+            desc=_("Percentage of the %(n)d people who answered, for each option.") % {"n": base},
+            rows=[(row.label, row.percent, f"{row.percent:g}%") for row in result.rows],
+            scale_max=100,
+        )
+    return points
 
 
 def _add_crosstab(report: Report, *, survey: Survey, cells: dict, people: dict, by: str):

@@ -191,27 +191,12 @@ def take(request, slug):
         raise Http404("This survey has no questions yet.")
 
     if request.method != "POST":
-        try:
-            number = int(request.GET.get("page") or store.page)
-        except ValueError:
-            number = 1
-        number = min(max(number, 1), len(plan.pages))
-        state = MultiValueDict(store.state)
-        questions = plan.shown_on(plan.pages[number - 1], state)
-        form = SurveyForm(
-            plan=plan,
-            questions=questions,
-            initial=initial_from_state(plan, questions, store.state),
-        )
-        return _render_page(request, plan, form, number, token, data=state)
+        return _show_page(request, plan, store, token)
 
     action = request.POST.get("action", "submit")
     if action not in ACTIONS:
         action = "submit"
-    try:
-        number = min(max(int(request.POST.get("page", "1")), 1), len(plan.pages))
-    except ValueError:
-        number = 1
+    number = _page_number(request.POST.get("page", "1"), plan)
     page = plan.pages[number - 1]
     merged, data = _posted(request, plan, store.state, number)
     form = SurveyForm(plan=plan, questions=plan.shown_on(page, data), data=data)
@@ -234,8 +219,32 @@ def take(request, slug):
         store.save(state=merged, page=following)
         return redirect(_page_url(survey, following, token))
 
-    # Submit: check every page once more (answers on earlier pages may have been
-    # changed since), then store the whole response in one transaction.
+    return _submit(request, plan, store, data, merged, number, token)
+
+
+def _page_number(value, plan) -> int:
+    """The page asked for, kept within the survey's pages (nonsense is page 1)."""
+    try:
+        return min(max(int(value), 1), len(plan.pages))
+    except ValueError:
+        return 1
+
+
+def _show_page(request, plan, store, token: str):
+    """GET: the page asked for (or the one they were on), with what they answered."""
+    number = _page_number(request.GET.get("page") or store.page, plan)
+    state = MultiValueDict(store.state)
+    questions = plan.shown_on(plan.pages[number - 1], state)
+    form = SurveyForm(
+        plan=plan, questions=questions, initial=initial_from_state(plan, questions, store.state)
+    )
+    return _render_page(request, plan, form, number, token, data=state)
+
+
+def _submit(request, plan, store, data, merged, number: int, token: str):
+    """The last page was sent: check every page once more (answers on earlier pages may
+    have changed since), then store the whole response in one transaction."""
+    survey = plan.survey
     shown = [q for p in plan.pages for q in plan.shown_on(p, data)]
     whole = SurveyForm(plan=plan, questions=shown, data=data)
     if not whole.is_valid():
