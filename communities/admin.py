@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
+from trec.audit_admin import AuditHistoryMixin
 from trec.bilingual_admin import BilingualAdminMixin
 from trec.notifications.staff_messages import staff_message_log
 
@@ -60,7 +61,7 @@ class MeetingInline(admin.StackedInline):
 
 
 @admin.register(Community)
-class CommunityAdmin(BilingualAdminMixin, admin.ModelAdmin):
+class CommunityAdmin(AuditHistoryMixin, BilingualAdminMixin, admin.ModelAdmin):
     form = CommunityAdminForm
     bilingual_fields = ("title", "summary", "description")
     list_display = ["title", "school_year", "kind", "status", "capacity", "roster_link"]
@@ -93,7 +94,7 @@ class CommunityAdmin(BilingualAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["user", "community", "status", "applied_at", "decided_at"]
     list_filter = ["status", "community"]
     search_fields = ["user__email", "user__last_name", "community__title"]

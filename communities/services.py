@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trec.attendance import attendance_grid_save
+from trec.audit import Step, audit_record
 from trec.notifications.models import StaffMessage
 from trec.notifications.services import notifications_enqueue_many, staff_message_write
 from trec.notifications.staff_messages import StaffMessageGroup
@@ -157,6 +158,12 @@ DECISIONS = {
 }
 # Who a decision can apply to: never to someone who withdrew.
 DECIDABLE = (Status.APPLIED, Status.WAITLISTED, Status.ACCEPTED, Status.DECLINED)
+# Each decision is a step in the audit trail, in the membership's and the community's History.
+DECISION_STEPS = {
+    Status.ACCEPTED: Step.COP_ACCEPT,
+    Status.WAITLISTED: Step.COP_WAITLIST,
+    Status.DECLINED: Step.COP_DECLINE,
+}
 
 
 @transaction.atomic
@@ -194,10 +201,18 @@ def memberships_decide(
                 result.waitlisted_for_capacity.append(membership)
                 if membership.status == Status.WAITLISTED:
                     continue
+        before = membership.status
         membership.status = status
         membership.decided_at = now
         membership.decided_by = decided_by
         membership.save(update_fields=["status", "decided_at", "decided_by", "updated_at"])
+        audit_record(
+            obj=membership,
+            step=DECISION_STEPS[status],
+            actor=decided_by,
+            changes={"status": (before, status)},
+            related=community,
+        )
         result.changed.append(membership)
     _queue_decision_emails(community, result.changed)
     return result

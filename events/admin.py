@@ -27,9 +27,10 @@ from import_export.admin import ImportMixin
 
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
+from trec.audit_admin import AuditHistoryMixin
 from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
 
-from . import admin_listing, admin_views, attendance, services
+from . import admin_listing, admin_views, attendance, review_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
@@ -203,7 +204,7 @@ class ListingWhenFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(ImportMixin, ProviderScopedAdmin):
+class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
     form = EventAdminForm
     inlines = [EventSessionInline, EventMaterialInline, ExpoBoothInline]
     resource_classes = [EventResource]
@@ -265,6 +266,8 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
     def has_review_permission(self, request) -> bool:
         """Approving and returning listings is the coordinators' job."""
         return request.user.is_coordinator
+
+    index_shortcuts = review_views.index_shortcuts  # the review desk on the admin index
 
     def has_import_permission(self, request) -> bool:
         if not self.has_add_permission(request):
@@ -454,7 +457,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         super().save_model(request, obj, form, change)
         if not coordinator:
             before = obj.status
-            services.event_submit(event=obj)
+            services.event_submit(event=obj, actor=request.user)
             if obj.status == Event.Status.SUBMITTED and before != Event.Status.SUBMITTED:
                 self.message_user(
                     request,
@@ -468,7 +471,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
         services.event_saved(event=event)
         if getattr(event, "_publish", False):
             try:
-                services.event_approve(event=event)
+                services.event_approve(event=event, actor=request.user)
             except ValidationError as refused:
                 self.message_user(request, refused.messages[0], messages.ERROR)
             else:
@@ -478,7 +481,9 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                     % {"title": event.title},
                 )
         if getattr(event, "_unpublish", None):
-            told = services.event_unpublish(event=event, status=event._unpublish)
+            told = services.event_unpublish(
+                event=event, status=event._unpublish, actor=request.user
+            )
             self.message_user(
                 request,
                 _("“%(title)s” is off the catalog.") % {"title": event.title}
@@ -513,7 +518,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                 skipped += 1
                 continue
             try:
-                services.event_approve(event=event)
+                services.event_approve(event=event, actor=request.user)
             except ValidationError as refused:
                 self.message_user(request, refused.messages[0], messages.ERROR)
             else:
@@ -588,6 +593,7 @@ class EventAdmin(ImportMixin, ProviderScopedAdmin):
                 page(admin_views.cancel_view),
                 name=f"{info}_cancel",
             ),
+            *review_views.urls(page, info),  # the coordinators' review desk
             *super().get_urls(),
         ]
 

@@ -306,7 +306,9 @@ def cancel_view(model_admin, request, object_id):
         return HttpResponseRedirect(change_url)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        emailed = services.event_cancel(event=event, reason=form.cleaned_data["reason"])
+        emailed = services.event_cancel(
+            event=event, reason=form.cleaned_data["reason"], actor=request.user
+        )
         messages.success(
             request,
             ngettext(
@@ -349,7 +351,9 @@ def return_listings(model_admin, request, queryset):
     form = ReturnForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
         for event in returnable:
-            services.event_return(event=event, comment=form.cleaned_data["comment"])
+            services.event_return(
+                event=event, comment=form.cleaned_data["comment"], actor=request.user
+            )
         messages.success(
             request,
             ngettext(

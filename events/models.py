@@ -293,6 +293,11 @@ class Event(models.Model):
     calendar_state = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The review desk (events.review): when the listing last went to the coordinators,
+    # and what its reviewed fields said when they last approved it (the resubmission's
+    # "what changed" compares against this).
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    approved_snapshot = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -465,6 +470,10 @@ class EventSession(models.Model):
     def __str__(self) -> str:
         label = self.title or self.event.title
         return f"{label} — {timezone.localtime(self.starts_at):%b %-d, %Y %-I:%M %p}"
+
+    def get_additional_data(self) -> dict:
+        """The audit trail (trec.audit) shows a session's edits in its event's History."""
+        return {"related": f"events.event:{self.event_id}"}
 
     def seats_left(self) -> int | None:
         """None means unlimited; needs the `confirmed_count` annotation (programs.py)."""

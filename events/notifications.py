@@ -1,10 +1,13 @@
 """Catalog messages through the notifications outbox (autodiscovered by it): a seat
 opened in a program session someone was waiting for; review steps on a listing."""
 
+import datetime
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from trec.formats import date_phrase
 from trec.mail import absolute_url
 from trec.notifications.kinds import stamp, when_phrase
 from trec.notifications.registry import NotificationKind, Outgoing, Skip, register
@@ -144,3 +147,52 @@ class ListingCancelled(ListingKind):
 
     def subject_line(self, event):
         return _("Cancelled: %(title)s") % {"title": event.title}
+
+
+@register
+class ReviewDigest(NotificationKind):
+    """A coordinator who chose the daily digest: the listings submitted on one day
+    (the window, an ISO date) that still wait for review."""
+
+    code = "review_digest"
+    label = gettext_lazy("Listings to review: daily digest")
+    subject_model = "accounts.User"
+    preference = None  # work mail; chosen on the review desk (User.review_digest)
+    template = "events/email/review_digest"
+
+    def check(self, notification):
+        from .review_mail import submitted_on
+
+        super().check(notification)
+        if notification.subject_obj.pk != notification.recipient_id:
+            raise Skip("The digest belongs to someone else.")
+        try:
+            day = datetime.date.fromisoformat(notification.window)
+        except ValueError:
+            raise Skip("The digest has no day.") from None
+        notification.day = day
+        notification.listings = list(submitted_on(day))
+        if not notification.listings:
+            raise Skip("Nothing submitted that day still waits for review.")
+
+    def compose(self, notification):
+        listings = [
+            {
+                "event": event,
+                "change_url": absolute_url(reverse("admin:events_event_change", args=[event.pk])),
+            }
+            for event in notification.listings
+        ]
+        context = {
+            "user": notification.recipient,
+            "notification": notification,
+            "day": notification.day,
+            "listings": listings,
+            "desk_url": absolute_url(reverse("admin:events_event_review")),
+        }
+        subject = ngettext(
+            "%(count)d listing to review from %(day)s",
+            "%(count)d listings to review from %(day)s",
+            len(listings),
+        ) % {"count": len(listings), "day": date_phrase(notification.day, "date")}
+        return Outgoing(subject, context)

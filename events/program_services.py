@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from trec.attendance import check_arrival_day
+from trec.audit import Step, audit_record
 from trec.notifications.services import notification_enqueue
 
 from .attendance import attendance_mark
@@ -195,6 +196,7 @@ def registration_check_in(*, registration: Registration, by, undo: bool = False)
     registration = _lock_registration(registration.pk)
     if registration.status != Registration.Status.CONFIRMED:
         raise ValidationError(_("Only confirmed registrations can be checked in."))
+    before = registration.checked_in_at
     if undo:
         if registration.checked_in_at is None:
             return False
@@ -207,7 +209,18 @@ def registration_check_in(*, registration: Registration, by, undo: bool = False)
         registration.checked_in_at = timezone.now()
         registration.checked_in_by = by
     registration.save(update_fields=["checked_in_at", "checked_in_by", "updated_at"])
+    audit_record(
+        obj=registration,
+        step=Step.CHECK_IN,
+        actor=by,
+        changes={"checked_in_at": (_minute(before), _minute(registration.checked_in_at))},
+        related=registration.event,
+    )
     return True
+
+
+def _minute(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 @transaction.atomic

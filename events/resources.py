@@ -26,6 +26,7 @@ from providers.models import Provider
 from trec.accounts.models import GradeBand
 
 from .models import Event, EventSession, Topic
+from .review_mail import submission_notify
 from .services import event_saved
 
 logger = logging.getLogger(__name__)
@@ -300,6 +301,7 @@ class EventResource(resources.ModelResource):
 
     def after_init_instance(self, instance, new, row, **kwargs):
         instance.status = Event.Status.SUBMITTED
+        instance.submitted_at = timezone.now()  # the review desk's waiting time
         instance.created_by = self.user if self.user and self.user.is_authenticated else None
         instance.session_start = instance.session_end = None
         for column in SESSION_TEXTS:
@@ -435,6 +437,7 @@ class EventResource(resources.ModelResource):
             return  # rolled back anyway
         for event in self.created:
             event_saved(event=event)
+            submission_notify(event=event)  # the coordinators hear of each, as for a save
 
 
 def event_key(row) -> tuple[str, str] | None:

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from trec.audit import Step, audit_record
 from trec.notifications import services as notifications
 from trec.notifications.kinds import stamp
 from trec.notifications.models import StaffMessage
 from trec.notifications.services import staff_message_write
 from trec.notifications.staff_messages import StaffMessageGroup
 
-from . import signals
+from . import review_mail, signals
 from .covers import cover_renditions_write, cover_theme_sync
 from .ical import calendar_changes, calendar_state
 from .models import (
@@ -31,8 +32,9 @@ from .models import (
     SavedEvent,
     confirmed_registrations,
 )
-from .notifications import ListingApproved, ListingCancelled, ListingReturned, ListingSubmitted
+from .notifications import ListingApproved, ListingCancelled, ListingReturned
 from .program_services import choices_drop_all
+from .review import listing_snapshot
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
@@ -338,24 +340,34 @@ def _tell_provider(event: Event, *, kind: str) -> None:
 
 
 @transaction.atomic
-def event_submit(*, event: Event) -> Event:
+def event_submit(*, event: Event, actor=None) -> Event:
     """A provider's save sends a draft or returned listing to coordinators for review;
-    the coordinators hear of it when it newly awaits them."""
+    the coordinators hear of it when it newly awaits them (at once, or in their daily
+    digest: events.review_mail)."""
     if event.status in (Event.Status.DRAFT, Event.Status.SUBMITTED):
         newly = event.status == Event.Status.DRAFT
         event.status = Event.Status.SUBMITTED
-        event.save(update_fields=["status", "updated_at"])
+        fields = ["status", "updated_at"]
+        if newly or event.submitted_at is None:
+            event.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        event.save(update_fields=fields)
         if newly:
-            notifications.coordinators_notify(
-                kind=ListingSubmitted.code, subject=event, window=stamp(event.updated_at)
+            audit_record(
+                obj=event,
+                step=Step.SUBMIT,
+                actor=actor,
+                changes={"status": (Event.Status.DRAFT, Event.Status.SUBMITTED)},
             )
+            review_mail.submission_notify(event=event)
     return event
 
 
 @transaction.atomic
-def event_approve(*, event: Event) -> Event:
+def event_approve(*, event: Event, actor=None) -> Event:
     """A coordinator publishes a submitted listing; the provider is told. A listing whose
-    sessions have all ended is refused (it stays as it was)."""
+    sessions have all ended is refused (it stays as it was). What was approved is kept
+    (``approved_snapshot``): a later resubmission shows what changed since."""
     if event.status == Event.Status.PUBLISHED:
         return event
     if event.is_past:
@@ -366,10 +378,26 @@ def event_approve(*, event: Event) -> Event:
             )
             % {"title": event.title}
         )
+    before = event.status
     event.status = Event.Status.PUBLISHED
     event.review_comment = ""
     event.published_at = event.published_at or timezone.now()
-    event.save(update_fields=["status", "review_comment", "published_at", "updated_at"])
+    event.approved_snapshot = listing_snapshot(event)
+    event.save(
+        update_fields=[
+            "status",
+            "review_comment",
+            "published_at",
+            "approved_snapshot",
+            "updated_at",
+        ]
+    )
+    audit_record(
+        obj=event,
+        step=Step.APPROVE if before == Event.Status.SUBMITTED else Step.PUBLISH,
+        actor=actor,
+        changes={"status": (before, Event.Status.PUBLISHED)},
+    )
     # Educators whose saved searches and follows it matches hear about it (once).
     signals.listing_published.send(sender=Event, event=event)
     _tell_provider(event, kind=ListingApproved.code)
@@ -395,7 +423,7 @@ def event_unpublish_audience(*, event: Event, status: str) -> int:
 
 
 @transaction.atomic
-def event_unpublish(*, event: Event, status: str, comment: str = "") -> int:
+def event_unpublish(*, event: Event, status: str, comment: str = "", actor=None) -> int:
     """A listing goes to `status` (draft, submitted for review, archived); if it was
     published it leaves the catalog and everyone registered or waiting is told. The one
     road for a return and for a coordinator's change of the status field. Returns how
@@ -404,39 +432,55 @@ def event_unpublish(*, event: Event, status: str, comment: str = "") -> int:
         raise ValueError(f"{status} is not an unlisted status")
     locked = _lock_event(event.pk)
     tell = _unpublish_tells(locked, status)
+    before = locked.status
     locked.status = status
     fields = ["status", "updated_at"]
     if comment:
         locked.review_comment = comment
         fields.append("review_comment")
     locked.save(update_fields=fields)
+    audit_record(
+        obj=locked,
+        step=Step.RETURN if comment and status == Event.Status.DRAFT else Step.STATUS,
+        actor=actor,
+        changes={"status": (before, status)},
+        note=comment,
+    )
     event.status, event.review_comment = locked.status, locked.review_comment
     event.updated_at = locked.updated_at
     return notifications.event_withdrawn_notify(event=locked) if tell else 0
 
 
 @transaction.atomic
-def event_return(*, event: Event, comment: str) -> Event:
+def event_return(*, event: Event, comment: str, actor=None) -> Event:
     """A coordinator sends a listing back to its provider with a comment (the provider
     is told). A published listing leaves the catalog: everyone registered or waiting
     hears it is on hold."""
     if not comment.strip():
         raise ValidationError(_("Say what the provider should change."))
-    event_unpublish(event=event, status=Event.Status.DRAFT, comment=comment.strip())
+    event_unpublish(event=event, status=Event.Status.DRAFT, comment=comment.strip(), actor=actor)
     _tell_provider(event, kind=ListingReturned.code)
     return event
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, reason: str = "") -> int:
+def event_cancel(*, event: Event, reason: str = "", actor=None) -> int:
     """Cancel an event: everyone registered or waiting, and the provider, are told.
     Returns how many registrants."""
     event = _lock_event(event.pk)
     if event.status == Event.Status.CANCELLED:
         return 0
+    before = event.status
     event.status = Event.Status.CANCELLED
     event.calendar_sequence += 1  # the cancellation's METHOD:CANCEL outranks every request
     event.save(update_fields=["status", "calendar_sequence", "updated_at"])
+    audit_record(
+        obj=event,
+        step=Step.CANCEL,
+        actor=actor,
+        changes={"status": (before, Event.Status.CANCELLED)},
+        note=reason,
+    )
     _tell_provider(event, kind=ListingCancelled.code)
     # Through the outbox: once per registrant, in their language, sent by the workers.
     return notifications.event_cancelled_notify(event=event, reason=reason)

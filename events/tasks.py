@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .review_mail import digest_enqueue
 from .services import next_sessions_refresh
 
 
@@ -11,3 +12,10 @@ def refresh_next_sessions() -> int:
     (Celery beat, every minute): the catalog's dates, "Soonest first" and date filters
     read it. Running it twice changes nothing the second time."""
     return next_sessions_refresh()
+
+
+@shared_task(name="events.enqueue_review_digest", acks_late=True)
+def enqueue_review_digest() -> int:
+    """The coordinators' daily digest of listings to review (once a day per person:
+    the outbox key holds the day)."""
+    return digest_enqueue()

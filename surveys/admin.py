@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from trec.audit_admin import AuditHistoryMixin
 from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
 
 from . import admin_views, services
@@ -25,7 +26,7 @@ class SectionInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     class Media:
         css = BILINGUAL_CSS
 

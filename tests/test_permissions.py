@@ -85,6 +85,9 @@ POST_ONLY = everyone(405)
 ADMIN_STAFF = answers(LOGIN, LOGIN, 200, 200, LOGIN, 200)
 ADMIN_A_ONLY = answers(LOGIN, LOGIN, 200, 404, LOGIN, 200)
 ADMIN_COORDINATOR = answers(LOGIN, LOGIN, 403, 403, LOGIN, 200)
+# Coordinators' desks (the review desk, the audit log): anyone else on staff gets a 404.
+ADMIN_DESK = answers(LOGIN, LOGIN, 404, 404, LOGIN, 200)
+ADMIN_DESK_POST = answers(LOGIN, LOGIN, 404, 404, LOGIN, 405)
 # A community's managers: its facilitators and coordinators.
 COP_MANAGERS = answers(LOGIN, 403, 403, 403, 200, 200)
 # A partner district's pages: its district partner only.
@@ -690,6 +693,17 @@ ROUTES = {
         answers(LOGIN, LOGIN, 405, 405, LOGIN, 405),
     ),
     "admin:events_event_import_template": (url("admin:events_event_import_template"), ADMIN_STAFF),
+    "admin:events_event_review": (url("admin:events_event_review"), ADMIN_DESK),
+    "admin:events_event_review_mail": (url("admin:events_event_review_mail"), ADMIN_DESK_POST),
+    "admin:events_event_review_approve": (
+        lambda w: admin_url("events_event_review_approve", w["draft_a"].pk),
+        ADMIN_DESK_POST,
+    ),
+    "admin:events_event_review_return": (
+        lambda w: admin_url("events_event_review_return", w["draft_a"].pk),
+        ADMIN_DESK_POST,
+    ),
+    "admin:audit_log": (url("admin:audit_log"), ADMIN_DESK),
     "admin:providers_sessionrequest_decide": (
         lambda w: admin_url("providers_sessionrequest_decide", w["session_request_a"].pk),
         answers(LOGIN, LOGIN, 405, 405, LOGIN, 405),  # POST only

@@ -5,6 +5,10 @@ object's ``get_absolute_url``. The hub's redirects only to the page of an object
 person can open in the back office, through that model's own admin (so provider staff
 see only their own organisation's objects there, as everywhere else); anything else
 is a 404, whether it exists or not.
+
+The home page also shows the desks a person works from ("Review desk: 3 waiting", the
+audit log): each ModelAdmin may offer ``index_shortcuts(request)``, a list of
+``{"label", "url", "count"}``; the site adds the audit log for coordinators.
 """
 
 from django.contrib.admin import AdminSite
@@ -12,7 +16,8 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class HubAdminSite(AdminSite):
@@ -22,10 +27,30 @@ class HubAdminSite(AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
+        from .audit_admin import audit_log_view
+
+        audit = path(
+            "audit/",
+            self.admin_view(lambda request: audit_log_view(self, request)),
+            name="audit_log",
+        )
         return [
-            scoped if getattr(pattern, "name", None) == "view_on_site" else pattern
-            for pattern in super().get_urls()
+            audit,
+            *(
+                scoped if getattr(pattern, "name", None) == "view_on_site" else pattern
+                for pattern in super().get_urls()
+            ),
         ]
+
+    def index(self, request, extra_context=None):
+        shortcuts = []
+        for model_admin in self._registry.values():
+            offer = getattr(model_admin, "index_shortcuts", None)
+            if offer is not None:
+                shortcuts += offer(request)
+        if request.user.is_coordinator:
+            shortcuts.append({"label": _("Audit log"), "url": reverse("admin:audit_log")})
+        return super().index(request, {"shortcuts": shortcuts, **(extra_context or {})})
 
     def view_on_site(self, request, content_type_id, object_id):
         try:

@@ -1,13 +1,13 @@
 """One rule for every roster (event sessions, program sessions, CoP meetings): attendance
 is marked only from the session's or meeting's start, so nobody earns PD hours for
 something that has not happened. A coordinator may override it (say, a session entered
-from a paper sign-in sheet whose time was mistyped); each override is written to the
-admin log (LogEntry) of the session or meeting: who, when, how many people."""
+from a paper sign-in sheet whose time was mistyped). Every grid save is written to the
+audit trail (trec.audit) of the session's event or the meeting's community: who marked
+whom for which session or meeting, and each override with how many people."""
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from trec.accounts.roles import is_coordinator
+from trec.audit import Step, audit_record
 
 
 def check_attendance_start(
@@ -46,15 +47,15 @@ def check_attendance_start(
     if not is_coordinator(user):
         raise PermissionDenied(_("Only coordinators may mark attendance before the start."))
     for target in early:
-        LogEntry.objects.log_actions(
-            user_id=user.pk,
-            queryset=[getattr(target, logged_on)],
-            action_flag=CHANGE,
-            change_message=(
+        audit_record(
+            obj=getattr(target, logged_on),
+            step=Step.CHECK_IN_OVERRIDE,
+            actor=user,
+            changes={str(target): ("", marks[target.pk])},
+            note=(
                 f"Attendance marked before the start of {target} (coordinator "
                 f"override), people marked: {marks[target.pk]}."
             ),
-            single_object=True,
         )
 
 
@@ -102,7 +103,40 @@ def attendance_grid_save(
         model.objects.filter(pk__in=to_remove).delete()
     # A concurrent mark of the same person is absorbed by the unique constraint.
     model.objects.bulk_create(to_add, ignore_conflicts=True)
+    added = [(getattr(row, f"{person}_id"), getattr(row, f"{occasion}_id")) for row in to_add]
+    removed = sorted(cell for cell in shown - checked if cell in existing)
+    if added or removed:
+        _audit_grid(
+            model=model,
+            person=person,
+            occasion=occasion,
+            logged_on=logged_on,
+            added=added,
+            removed=removed,
+            actor=marked_by,
+        )
     return len(to_add), len(to_remove)
+
+
+def _audit_grid(*, model, person, occasion, logged_on, added, removed, actor) -> None:
+    """One audit entry per grid save, on the event or community: each person and session
+    or meeting that was checked in (✓ after) or taken back (✓ before)."""
+    cells = [*added, *removed]
+    people = model._meta.get_field(person).related_model.objects.select_related("user")
+    people = people.in_bulk({p for p, _o in cells})
+    occasions = model._meta.get_field(occasion).related_model.objects.select_related(logged_on)
+    occasions = occasions.in_bulk({o for _p, o in cells})
+
+    def label(cell) -> str:
+        who, when = people.get(cell[0]), occasions.get(cell[1])
+        name = (who.user.get_full_name() or who.user.email) if who else "?"
+        at = timezone.localtime(when.starts_at).strftime("%Y-%m-%d %H:%M") if when else "?"
+        return f"{name} · {at}"
+
+    changes = {label(cell): ("", "✓") for cell in added}
+    changes |= {label(cell): ("✓", "") for cell in removed}
+    anchor = getattr(occasions[cells[0][1]], logged_on)
+    audit_record(obj=anchor, step=Step.CHECK_IN, actor=actor, changes=changes)
 
 
 def check_arrival_day(*, starts_at) -> None:

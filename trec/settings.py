@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "csp",
+    "auditlog",  # before "trec": trec/admin.py takes its generic log admin away
     "trec",
     "trec.accounts",
     "trec.transcripts",
@@ -102,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail's actor and address for every change in this request (trec.audit).
+    "trec.audit.AuditActorMiddleware",
     # NUL and other control characters in the path or a query/form field: a 400 page.
     "trec.middleware_input.RejectControlCharactersMiddleware",
     "trec.accounts.language.PreferredLanguageMiddleware",
@@ -362,6 +365,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),
     },
+    "events-review-digest": {
+        "task": "events.enqueue_review_digest",
+        "schedule": crontab(hour=6, minute=45),  # yesterday's submissions, once a day
+    },
     "proposals-presenter-credits": {
         "task": "proposals.presenter_credits",
         "schedule": crontab(minute=35),  # hourly: presenters of sessions that just ended
@@ -490,6 +497,46 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Audit trail (trec/audit.py) ---------------------------------------------
+
+# The models whose edits auditlog records field by field, with the person who made them.
+# Status fields that services change are left out: the service records the step itself
+# (audit_record), so each step is one entry. A survey's publication is its opening date.
+AUDITLOG_INCLUDE_TRACKING_MODELS = (
+    {
+        "model": "events.event",
+        "exclude_fields": [
+            "status",
+            "review_comment",
+            "published_at",
+            "submitted_at",
+            "approved_snapshot",
+            "starts_at",
+            "ends_at",
+            "search_vector",
+            "calendar_sequence",
+            "calendar_state",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        "m2m_fields": ["topics", "grade_bands"],
+    },
+    "events.eventsession",  # shown in its event's History (get_additional_data)
+    {
+        "model": "accounts.user",
+        "include_fields": ["email", "role", "is_active", "is_staff", "is_superuser"],
+        "m2m_fields": ["groups"],
+    },
+    {
+        "model": "surveys.survey",
+        "include_fields": ["title", "title_es", "kind", "opens_at", "closes_at", "anonymous"],
+    },
+    {"model": "communities.community", "include_fields": ["title", "status", "capacity"]},
+)
+AUDITLOG_DISABLE_ON_RAW_SAVE = True  # fixtures and loaddata are not anyone's change
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True  # "Sonoran Early Learning", not "12"
 
 # --- Hub --------------------------------------------------------------------
 

@@ -2,8 +2,8 @@
 and the transcript follows."""
 
 import pytest
+from auditlog.models import LogEntry
 from bs4 import BeautifulSoup
-from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from communities.models import MeetingAttendance, Membership
@@ -88,6 +88,10 @@ def test_future_meetings_take_no_attendance_unless_a_coordinator_overrides(clien
     response = client.post(url, {"shown": [cell], "attended": [cell], "override": "1"}, follow=True)
     assert "1 marked present" in response.content.decode()
     assert Credit.objects.filter(user=member.user).exists()
-    entry = LogEntry.objects.get()
-    assert (entry.user, entry.get_edited_object()) == (coordinator, community)
-    assert "Unit planning" in entry.change_message
+    entry = LogEntry.objects.get(additional_data__step="check_in_override")
+    assert (entry.actor, entry.content_type.model, entry.object_id) == (
+        coordinator,
+        "community",
+        community.pk,
+    )
+    assert "Unit planning" in entry.additional_data["note"]

@@ -5,8 +5,8 @@ attendance, and who may use any of it."""
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from bs4 import BeautifulSoup
-from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -369,7 +369,9 @@ def test_attendance_for_a_session_that_has_not_started_is_refused_and_credits_no
     assert message is not None
     assert not Attendance.objects.exists()
     assert not Credit.objects.filter(user=person.user).exists()
-    assert not LogEntry.objects.exists()
+    assert not LogEntry.objects.filter(
+        additional_data__step__in=["check_in", "check_in_override"]
+    ).exists()
 
 
 def test_a_coordinator_may_override_and_the_override_is_logged(client, summit):
@@ -390,11 +392,19 @@ def test_a_coordinator_may_override_and_the_override_is_logged(client, summit):
         (person.pk, coordinator.pk)
     ]
     assert Credit.objects.filter(user=person.user).exists()
-    entry = LogEntry.objects.get()  # in the event's History in the back office
+    # In the event's History in the back office (the audit trail, trec.audit).
+    entry = LogEntry.objects.get(additional_data__step="check_in_override")
     session = summit.sessions.get()
-    assert (entry.user, entry.get_edited_object()) == (coordinator, summit)
-    assert entry.change_message == (
+    assert (entry.actor, entry.content_type.model, entry.object_id) == (
+        coordinator,
+        "event",
+        summit.pk,
+    )
+    assert entry.additional_data["note"] == (
         f"Attendance marked before the start of {session} (coordinator override), people marked: 1."
     )
+    checked_in = LogEntry.objects.get(additional_data__step="check_in")
+    assert checked_in.actor == coordinator
+    assert list(checked_in.changes.values()) == [["", "✓"]]
     history = client.get(reverse("admin:events_event_history", args=[summit.pk]))
     assert "(coordinator override), people marked: 1." in history.content.decode()

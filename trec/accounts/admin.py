@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from trec.audit_admin import AuditHistoryMixin
+
 from .models import District, GradeBand, School, User
 from .roles import ROLE_GROUPS
 
@@ -11,7 +13,7 @@ SUPERUSER_ONLY_FIELDS = ["is_staff", "is_superuser", "user_permissions"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditHistoryMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",

@@ -165,6 +165,10 @@ class User(AbstractUser):
     notify_digest = models.BooleanField(
         _("A weekly digest of new events that match my profile"), default=False
     )
+    # Coordinators (events.review): listings to review as one e-mail a day, not one each.
+    review_digest = models.BooleanField(
+        _("Listings to review: one daily digest instead of an e-mail for each"), default=False
+    )
     calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
     onboarded_at = models.DateTimeField(_("profile completed"), null=True, blank=True)
     # Set when the person deleted their account: the row stays, scrubbed, so the

@@ -4,6 +4,8 @@ be added (with a reason, recorded with the coordinator); certificates can be rev
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from trec.audit_admin import AuditHistoryMixin
+
 from . import services
 from .models import Certificate, Credit
 
@@ -51,7 +53,7 @@ class CreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["code", "recipient_name", "title", "hours", "issued_at", "revoked_at"]
     list_filter = ["kind", "revoked_at"]
     search_fields = ["code", "recipient_name", "user__email", "title"]

@@ -17,6 +17,7 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trec.audit import Step, audit_record
 from trec.forms import parse_id
 
 from .models import Certificate, Credit
@@ -168,4 +169,11 @@ def certificate_revoke(*, certificate: Certificate, reason: str, revoked_by) -> 
         certificate.revoked_reason = reason.strip()
         certificate.revoked_by = revoked_by
         certificate.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
+        audit_record(
+            obj=certificate,
+            step=Step.CERTIFICATE_REVOKE,
+            actor=revoked_by,
+            changes={"revoked_at": ("", certificate.revoked_at.isoformat(timespec="minutes"))},
+            note=certificate.revoked_reason,
+        )
     return certificate
