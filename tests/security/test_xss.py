@@ -68,6 +68,12 @@ def marker(number: int) -> str:
     return f"Xss{number:02d}"
 
 
+# The classes of the <svg> drawings our own templates put in page content, and the
+# only elements those drawings are made of.
+HUB_DRAWINGS = {"cover-icon"}
+SVG_SHAPES = {"path", "g", "rect", "circle", "line", "title", "desc"}
+
+
 def assert_inert(content: bytes, page: str) -> BeautifulSoup:
     soup = BeautifulSoup(content, "html.parser")
     for tag in soup.find_all(True):
@@ -90,8 +96,15 @@ def assert_inert(content: bytes, page: str) -> BeautifulSoup:
     # Elements user text must never bring in (the pages' own icons live outside the
     # content area: the site's <main>, the back office's #content).
     content = soup.find("main") or soup.find(id="content") or soup
-    for name in ("iframe", "object", "embed", "base", "style", "math", "svg"):
+    for name in ("iframe", "object", "embed", "base", "style", "math"):
         assert content.find(name) is None, f"{page}: <{name}> from user text"
+    # The hub draws its own pictures in the content too (a listing's generated cover):
+    # those are our templates' drawings, plain shapes only; any other <svg> came from
+    # user text.
+    for svg in content.find_all("svg"):
+        assert set(svg.get("class", [])) & HUB_DRAWINGS, f"{page}: <svg> from user text"
+        for part in svg.find_all(True):
+            assert part.name in SVG_SHAPES, f"{page}: <{part.name}> inside an <svg>"
     return soup
 
 
