@@ -132,6 +132,10 @@ def pages_of_the_demo_region() -> dict[str, list[str]]:
         f"/surveys/{survey.slug}/report/",
         f"/surveys/{survey.slug}/preview/",
         f"/admin/surveys/survey/{survey.pk}/builder/",
+        "/admin/",
+        "/admin/events/event/review/",
+        "/admin/audit/",
+        f"/admin/events/event/{summit.pk}/history/",
         "/impact/dashboard/",
     ]
     if thread:
