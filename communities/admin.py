@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from trec.accounts.models import User
 from trec.audit_admin import AuditHistoryMixin
-from trec.bilingual_admin import BilingualAdminMixin
+from trec.bilingual_admin import BilingualAdminMixin, bilingual_fieldset
 from trec.notifications.staff_messages import staff_message_log
 
 from . import services
@@ -50,10 +50,9 @@ class CommunityAdminForm(forms.ModelForm):
 class MeetingInline(admin.StackedInline):
     model = Meeting
     extra = 0
-    fields = [
-        ("title", "starts_at", "duration_minutes"),
-        ("format", "location", "join_url"),
-        "agenda",
+    fieldsets = [
+        (None, {"fields": [("starts_at", "duration_minutes"), ("format", "location", "join_url")]}),
+        bilingual_fieldset("title", "agenda"),
     ]
     formfield_overrides = {  # Django 6's default scheme; silences its deprecation warning
         models.URLField: {"assume_scheme": "https"},
@@ -63,7 +62,7 @@ class MeetingInline(admin.StackedInline):
 @admin.register(Community)
 class CommunityAdmin(AuditHistoryMixin, BilingualAdminMixin, admin.ModelAdmin):
     form = CommunityAdminForm
-    bilingual_fields = ("title", "summary", "description")
+    bilingual_fields = ("title", "summary", "description", "materials")
     list_display = ["title", "school_year", "kind", "status", "capacity", "roster_link"]
     list_filter = ["status", "kind", "school_year"]
     search_fields = ["title", "title_es", "summary"]

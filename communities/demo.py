@@ -33,6 +33,7 @@ COMMUNITIES = [
         "una disposición al mes, una pequeña práctica para probar y colegas de varios "
         "distritos con quienes reflexionar.",
         "materials": "“Onward: Cultivating Emotional Resilience in Educators” by Elena Aguilar",
+        "materials_es": "“Onward: Cultivating Emotional Resilience in Educators” de Elena Aguilar",
         "status": Community.Status.RUNNING,
         "capacity": 24,
     },
@@ -51,6 +52,7 @@ COMMUNITIES = [
         "Arizona. Cada mes, las familias llevan a casa un **mathpack** con juegos y libros; "
         "compartimos lo que funcionó.",
         "materials": "Mathpacks for families (provided)",
+        "materials_es": "Mathpacks para las familias (incluidos)",
         "partner": "Project ECHO at the University of Arizona",
         "bands": ["birth-prek", "k-2"],
         "status": Community.Status.RUNNING,
@@ -115,12 +117,14 @@ THREADS = [
 ]
 
 MEETING_TOPICS = [
-    "Kick-off and norms",
-    "Noticing what drains us",
-    "Building community",
-    "Practice and reflection",
-    "Celebrating the year",
+    ("Kick-off and norms", "Inicio y acuerdos del grupo"),
+    ("Noticing what drains us", "Reconocer lo que nos agota"),
+    ("Building community", "Construir comunidad"),
+    ("Practice and reflection", "Práctica y reflexión"),
+    ("Celebrating the year", "Celebrar el año"),
 ]
+AGENDA = "- Check-in\n- Reading discussion\n- Practice to try this month"
+AGENDA_ES = "- Bienvenida\n- Conversación sobre la lectura\n- Una práctica para probar este mes"
 
 
 def _meeting_start(index: int) -> datetime.datetime:
@@ -153,6 +157,7 @@ def seed_communities(ctx) -> None:
                 "kind": spec.get("kind", Community.Kind.COMMUNITY),
                 "partner": partner,
                 "materials": spec.get("materials", ""),
+                "materials_es": spec.get("materials_es", ""),
                 "min_years_experience": spec.get("min_years"),
                 "capacity": spec["capacity"],
                 "questions": QUESTIONS,
@@ -202,18 +207,22 @@ def seed_communities(ctx) -> None:
                 )
             )
         Membership.objects.bulk_create(memberships, ignore_conflicts=True)
+        # Communities written in both languages meet in both: Spanish titles and agendas.
+        spanish = bool(spec.get("title_es"))
         meetings = Meeting.objects.bulk_create(
             [
                 Meeting(
                     community=community,
                     title=topic,
+                    title_es=topic_es if spanish else "",
                     starts_at=_meeting_start(n),
                     duration_minutes=90,
                     format=Meeting.Format.VIRTUAL,
                     join_url="https://zoom.example.org/j/" + str(1000 + index * 10 + n),
-                    agenda="- Check-in\n- Reading discussion\n- Practice to try this month",
+                    agenda=AGENDA,
+                    agenda_es=AGENDA_ES if spanish else "",
                 )
-                for n, topic in enumerate(MEETING_TOPICS)
+                for n, (topic, topic_es) in enumerate(MEETING_TOPICS)
             ]
         )
         accepted = Membership.objects.filter(community=community, status=Membership.Status.ACCEPTED)

@@ -81,6 +81,12 @@ class Community(models.Model):
         blank=True,
         help_text=_("For example: “Onward” by Elena Aguilar."),
     )
+    materials_es = models.CharField(
+        _("book or materials in Spanish"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: “Onward” de Elena Aguilar."),
+    )
     grade_bands = models.ManyToManyField(
         "accounts.GradeBand", blank=True, related_name="communities", verbose_name=_("grade bands")
     )
@@ -187,6 +193,7 @@ class Meeting(models.Model):
         Community, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("community")
     )
     title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"))
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
     format = models.CharField(
@@ -195,6 +202,7 @@ class Meeting(models.Model):
     location = models.CharField(_("location"), max_length=200, blank=True)
     join_url = models.URLField(_("virtual join link"), blank=True)
     agenda = models.TextField(_("agenda"), blank=True, help_text=_("Markdown."))
+    agenda_es = models.TextField(_("agenda in Spanish"), blank=True, help_text=_("Markdown."))
 
     class Meta:
         ordering = ["starts_at"]

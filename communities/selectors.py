@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from trec.accounts.roles import is_coordinator
+from trec.formats import date_phrase
+from trec.i18n import localized
 from trec.rosters import PersonFacts, attended_by_row, grid_cells
 
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
@@ -146,7 +147,9 @@ class Roster:
 
 
 def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.title} ({date_format(timezone.localtime(meeting.starts_at), 'M j')})"
+    """ "Planning session (Jan 28)": the title in the reader's language and the day."""
+    day = date_phrase(timezone.localtime(meeting.starts_at), "short_month_day")
+    return f"{localized(meeting, 'title')} ({day})"
 
 
 def build_roster(community: Community) -> Roster:

@@ -28,7 +28,7 @@ from import_export.admin import ImportMixin
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
 from trec.audit_admin import AuditHistoryMixin
-from trec.bilingual_admin import BILINGUAL_CSS, missing_spanish, side_by_side
+from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish, side_by_side
 
 from . import admin_listing, admin_views, attendance, review_views, services
 from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
@@ -43,8 +43,13 @@ logger = logging.getLogger(__name__)
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "name_es", "slug"]
+    list_filter = [missing_spanish("name")]
     search_fields = ["name", "name_es"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [bilingual_fieldset("name"), (None, {"fields": ["slug"]})]
+
+    class Media:
+        css = BILINGUAL_CSS
 
 
 def _registrations_with(status: str):
@@ -342,6 +347,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
             (
                 _("Registration, seats, cost and hours"),
                 {
+                    "classes": ["bilingual"],
                     "fields": [
                         "registration_mode",
                         "external_registration_url",
@@ -351,10 +357,9 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
                         "capacity",
                         "cost",
                         "payment_method",
-                        "payment_instructions",
-                        "payment_instructions_es",
+                        *side_by_side("payment_instructions"),
                         "pd_hours",
-                    ]
+                    ],
                 },
             ),
             (_("Where"), {"fields": ["venue_name", "address", "join_url", "recording_url"]}),

@@ -45,15 +45,16 @@ from django.db.models import (
 )
 from django.http import Http404, QueryDict
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from providers.access import provider_ids_for
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 from trec.cache import cache_seconds, versioned_key
+from trec.formats import date_phrase
+from trec.i18n import plural_number
 
 from .filters import FREE, EventFilter, Sort, catalog_filter, start_of_day
 from .models import Event, EventSession, Registration, SavedEvent, Topic
@@ -410,14 +411,16 @@ def _active_filters(filterset: EventFilter, params: QueryDict, facets: dict) -> 
     if data.get("cost") == FREE:
         chips.append(ActiveFilter("cost", _("Free only"), _query_without(params, "cost")))
     if "start" in data:
-        label = _("From %(date)s") % {"date": date_format(data["start"], "M j, Y")}
+        label = _("From %(date)s") % {"date": date_phrase(data["start"], "short_date")}
         chips.append(ActiveFilter("start", label, _query_without(params, "start")))
     if "end" in data:
-        label = _("Until %(date)s") % {"date": date_format(data["end"], "M j, Y")}
+        label = _("Until %(date)s") % {"date": date_phrase(data["end"], "short_date")}
         chips.append(ActiveFilter("end", label, _query_without(params, "end")))
     if "min_hours" in data:
         hours = f"{data['min_hours'].normalize():f}"
-        label = _("At least %(hours)s PD hours") % {"hours": hours}
+        label = ngettext(
+            "At least %(hours)s PD hour", "At least %(hours)s PD hours", plural_number(hours)
+        ) % {"hours": hours}
         chips.append(ActiveFilter("min_hours", label, _query_without(params, "min_hours")))
     return chips
 

@@ -31,35 +31,40 @@ def wall_pdf(*, wall, posts) -> bytes:
     pdf.add_page()
     pdf.set_text_color(*colour)
     pdf.set_font(BODY, "B", 28)
-    pdf.multi_cell(0, 34, title, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("H1"):
+        pdf.multi_cell(0, 34, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(29, 35, 39)
     pdf.set_font(BODY, "", 13)
-    pdf.multi_cell(0, 18, localized(wall, "season"), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.multi_cell(0, 18, localized(wall, "season"), new_x="LMARGIN", new_y="NEXT")
     if localized(wall, "intro"):
         pdf.ln(8)
-        pdf.multi_cell(0, 17, localized(wall, "intro"), new_x="LMARGIN", new_y="NEXT")
+        with pdf.tagged("P"):
+            pdf.multi_cell(0, 17, localized(wall, "intro"), new_x="LMARGIN", new_y="NEXT")
     partners = ", ".join(partner.name for partner in wall.partners.all())
     if partners:
         pdf.ln(8)
         pdf.set_font(BODY, "I", 11)
-        pdf.multi_cell(
+        with pdf.tagged("P"):
+            pdf.multi_cell(
             0, 15, _("With %(partners)s") % {"partners": partners},
             new_x="LMARGIN", new_y="NEXT",
         )  # fmt: skip
     pdf.ln(6)
     pdf.set_font(BODY, "", 10)
-    pdf.multi_cell(
-        0,
-        14,
-        ngettext(
-            "%(count)s message of thanks · printed %(date)s",
-            "%(count)s messages of thanks · printed %(date)s",
-            len(posts),
+    with pdf.tagged("P"):
+        pdf.multi_cell(
+            0,
+            14,
+            ngettext(
+                "%(count)s message of thanks · printed %(date)s",
+                "%(count)s messages of thanks · printed %(date)s",
+                len(posts),
+            )
+            % {"count": len(posts), "date": date_phrase(timezone.localdate(), "date")},
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
-        % {"count": len(posts), "date": date_phrase(timezone.localdate(), "date")},
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
     pdf.ln(14)
     for post in posts:
         if pdf.get_y() > pdf.h - 160:
@@ -71,23 +76,26 @@ def wall_pdf(*, wall, posts) -> bytes:
         pdf.set_font(BODY, "B", 13)
         pdf.set_text_color(*colour)
         heading = _("To %(name)s") % {"name": post.recipient_name}
-        pdf.multi_cell(0, 17, heading, new_x="LMARGIN", new_y="NEXT")
+        with pdf.tagged("H2"):
+            pdf.multi_cell(0, 17, heading, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(74, 85, 96)
         if post.recipient_place:
             pdf.set_x(pdf.l_margin + 10)
             pdf.set_font(BODY, "", 10)
-            pdf.multi_cell(0, 13, post.recipient_place, new_x="LMARGIN", new_y="NEXT")
+            with pdf.tagged("P"):
+                pdf.multi_cell(0, 13, post.recipient_place, new_x="LMARGIN", new_y="NEXT")
         pdf.set_text_color(29, 35, 39)
         pdf.set_font(BODY, "", 11)
         pdf.set_x(pdf.l_margin + 10)
-        pdf.multi_cell(0, 15, post.message, new_x="LMARGIN", new_y="NEXT")
+        with pdf.tagged("P"):
+            pdf.multi_cell(0, 15, post.message, new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(BODY, "I", 10)
         pdf.set_x(pdf.l_margin + 10)
-        pdf.multi_cell(
-            0, 14, "- " + post.signature, new_x="LMARGIN", new_y="NEXT"
-        )  # fmt: skip
+        with pdf.tagged("P"):
+            pdf.multi_cell(0, 14, "- " + post.signature, new_x="LMARGIN", new_y="NEXT")
         bottom = pdf.get_y()
         if bottom > top:  # a card that did not cross a page: a bar on its left
-            pdf.line(pdf.l_margin, top + 2, pdf.l_margin, bottom - 2)
+            with pdf.artifact():
+                pdf.line(pdf.l_margin, top + 2, pdf.l_margin, bottom - 2)
         pdf.ln(14)
     return bytes(pdf.output())

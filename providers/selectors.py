@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 
 from events.models import Event, Topic
 from trec.cache import cache_seconds, versioned_key
+from trec.i18n import fallback_lang, localized
 
 from .filters import SORT_LISTINGS, SORT_NAME, ProviderFilter
 from .models import Offering, Provider, SessionRequest
@@ -35,6 +36,7 @@ class Facet:
     label: str
     count: int
     selected: bool
+    lang: str = ""  # "en" when a Spanish reader is shown an English label
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,20 @@ def _kind_facets(filterset: ProviderFilter) -> list[Facet]:
 
 def _topic_facets(filterset: ProviderFilter) -> list[Facet]:
     matching = filterset.filter_queryset_except(Provider.objects.all(), "topic").values("pk")
-    topics = Topic.objects.annotate(
-        n=Count("providers", filter=Q(providers__in=matching))
-    ).order_by("name")
+    topics = Topic.objects.annotate(n=Count("providers", filter=Q(providers__in=matching)))
     selected = filterset.value("topic")
-    return [
-        Facet(value=topic.slug, label=topic.name, count=topic.n, selected=topic.slug == selected)
+    facets = [
+        Facet(
+            value=topic.slug,
+            label=localized(topic, "name"),
+            count=topic.n,
+            selected=topic.slug == selected,
+            lang=fallback_lang(topic, "name"),
+        )
         for topic in topics
         if topic.n or topic.slug == selected
     ]
+    return sorted(facets, key=lambda facet: facet.label.casefold())
 
 
 def provider_for_profile(*, slug: str) -> Provider:

@@ -4,10 +4,11 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from communities.models import Community
+from communities.models import Community, Meeting
 from events.models import Attendance, Event, EventSession, Registration, Topic
+from events.proposals.models import Room
 from gratitude.models import Wall
-from providers.models import Provider, ProviderMembership
+from providers.models import Offering, Provider, ProviderMembership
 from trec.accounts.models import District, School, User
 
 
@@ -92,7 +93,13 @@ def test_a_spanish_reader_finds_a_bilingual_region():
     summit = EventSession.objects.filter(event__slug__startswith="trec-educator-summit")
     assert spanish_share(summit) >= 0.25 and spanish_share(summit, "location") >= 0.25
     assert spanish_share(Wall.objects.all()) >= 0.25
+    assert spanish_share(Wall.objects.all(), "intro") >= 0.25
     assert spanish_share(Community.objects.all()) >= 0.25
+    # Community meetings and summit rooms of the call for proposals, too.
+    assert spanish_share(Meeting.objects.all()) >= 0.25
+    assert spanish_share(Meeting.objects.all(), "agenda") >= 0.25
+    assert spanish_share(Room.objects.all(), "name") >= 0.25
+    assert spanish_share(Offering.objects.all()) >= 0.25
 
 
 @pytest.mark.django_db

@@ -7,8 +7,17 @@ letters and common symbols. Chinese, Japanese and Korean come from a system CJK 
 one is installed (Debian's fonts-droid-fallback, which CI and `make test` install; Noto
 CJK and WenQuanYi are used too), added only to documents that need it. A character no font
 has (an emoji) is drawn as MISSING, a visible box, never dropped in silence.
+
+Every HubPDF is a tagged PDF: what a page says is drawn inside `pdf.tagged("H1")`,
+`tagged("P")`, `tagged("Table")` or `tagged("Figure", alt=...)`, which become the
+document's structure tree (StructTreeRoot, /MarkInfo /Marked true), in reading order, so a
+screen reader reads headings, paragraphs and the QR code's description in the document's
+language (/Lang, from the active language). Borders and rules are `artifact()`s, outside
+the reading order. An element that crosses a page break continues as a second element of
+the same kind on the next page (fpdf2 keeps one page per marked sequence).
 """
 
+import contextlib
 import functools
 import logging
 import unicodedata
@@ -69,21 +78,73 @@ def printable(text: str, *, cjk: bool) -> str:
     return "".join(out)
 
 
+STRUCTURE_TYPES = {"H1", "H2", "H3", "P", "Table", "Figure", "Caption"}
+
+
 class HubPDF(FPDF):
     """Letter pages in points with the "Body" font family set up. Draw with
-    set_font(BODY, ...); every string drawn goes through `printable`."""
+    set_font(BODY, ...); every string drawn goes through `printable`; every block of
+    content is drawn inside `tagged(...)` (or `artifact()` for decoration)."""
 
     def __init__(self, *, orientation: str = "P", title: str, language: str | None = None):
         super().__init__(orientation=orientation, format="Letter", unit="pt")
         for style, name in FACES.items():
             self.add_font(BODY, style, str(FONT_DIR / name))
         self._cjk_ready = False
+        self._open_tag: tuple[str, str | None] | None = None
         self.set_lang(language or translation.get_language() or settings.LANGUAGE_CODE)
         self.set_title(title)
         self.set_author(settings.HUB_NAME)
         self.set_creator(settings.HUB_NAME)
         self.set_auto_page_break(auto=True, margin=54)
         self.set_margins(54, 54, 54)
+
+    @contextlib.contextmanager
+    def tagged(self, kind: str, *, alt: str | None = None):
+        """Everything drawn inside is one structure element of `kind` (with `alt`, the
+        text a screen reader says for a figure). Elements do not nest: a `tagged` inside
+        another one adds to the outer element."""
+        if kind not in STRUCTURE_TYPES:
+            raise ValueError(f"Unknown structure type {kind!r}")
+        if self._open_tag is not None:
+            yield
+            return
+        self._open_tag = (kind, alt)
+        self._begin_marked()
+        try:
+            yield
+        finally:
+            self._out("EMC")
+            self._open_tag = None
+
+    @contextlib.contextmanager
+    def artifact(self):
+        """Drawing that is decoration (frames, rules), not read aloud."""
+        if self._open_tag is not None:
+            raise ValueError("An artifact cannot sit inside a tagged element")
+        self._out("/Artifact BMC")
+        try:
+            yield
+        finally:
+            self._out("EMC")
+
+    def _begin_marked(self) -> None:
+        kind, alt = self._open_tag
+        mcid = self.struct_builder.next_mcid_for_page(self.page)
+        self._add_marked_content(struct_type=f"/{kind}", mcid=mcid, alt_text=alt)
+        self._out(f"/{kind} <</MCID {mcid}>> BDC")
+
+    def add_page(self, *args, **kwargs) -> None:
+        """A page break inside a tagged element closes it on this page and opens one of
+        the same kind on the next (a marked sequence may not cross pages)."""
+        carried = self._open_tag if self.page else None
+        if carried:
+            self._out("EMC")
+            self._open_tag = None
+        super().add_page(*args, **kwargs)
+        if carried:
+            self._open_tag = carried
+            self._begin_marked()
 
     def _needs_cjk(self, text: str) -> bool:
         path = cjk_font()

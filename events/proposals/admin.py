@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
+
 from .models import (
     Call,
     CallQuestion,
@@ -32,8 +34,13 @@ def _inline(model, **options):
 @admin.register(Call)
 class CallAdmin(admin.ModelAdmin):
     list_display = ["title", "event", "opens_at", "closes_at", "blind_review", "links"]
-    list_filter = ["blind_review", "credit_rule", "opens_at"]
-    search_fields = ["title", "slug", "event__title"]
+    list_filter = [
+        "blind_review",
+        "credit_rule",
+        "opens_at",
+        missing_spanish("title", "description"),
+    ]
+    search_fields = ["title", "title_es", "slug", "event__title"]
     prepopulated_fields = {"slug": ["title"]}
     raw_id_fields = ["event"]
     filter_horizontal = ["topics", "grade_bands"]
@@ -45,10 +52,14 @@ class CallAdmin(admin.ModelAdmin):
         _inline(Room),
         _inline(Slot),
     ]
+
+    class Media:
+        css = BILINGUAL_CSS
+
     fieldsets = [
-        (None, {"fields": ["title", "title_es", "slug", "event"]}),
+        bilingual_fieldset("title", "description"),
+        (None, {"fields": ["slug", "event"]}),
         (_("When"), {"fields": ["opens_at", "closes_at"]}),
-        (_("Texts"), {"fields": ["description", "description_es"]}),
         (_("What it takes"), {"fields": ["topics", "grade_bands"]}),
         (_("Review and credit"), {"fields": ["blind_review", "credit_rule", "credit_hours"]}),
     ]

@@ -53,8 +53,12 @@ def _setup(call: Call, summit: Event) -> None:
         kind="long_text",
         required=True,
     )
-    for name, capacity in [("Room 201", 30), ("Room 202", 30), ("Library", 60)]:
-        Room.objects.create(call=call, name=name, capacity=capacity)
+    for name, name_es, capacity in [
+        ("Room 201", "Salón 201", 30),
+        ("Room 202", "Salón 202", 30),
+        ("Library", "Biblioteca", 60),
+    ]:
+        Room.objects.create(call=call, name=name, name_es=name_es, capacity=capacity)
     day = timezone.localtime(summit.starts_at).replace(hour=13, minute=0, second=0)
     for hours in (0, 1.25):
         start = day + datetime.timedelta(hours=hours)

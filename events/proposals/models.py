@@ -190,6 +190,7 @@ class Reviewer(models.Model):
 class Room(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=200)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1)])
 
     class Meta:

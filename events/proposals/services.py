@@ -371,7 +371,7 @@ def proposal_schedule(
     session.title = proposal.title
     session.description = proposal.abstract
     session.starts_at, session.ends_at = slot.starts_at, slot.ends_at
-    session.location = room.name
+    session.location, session.location_es = room.name, room.name_es
     session.capacity = capacity
     session.presenters = names[:300]
     session.pd_hours = quarter_hours(slot.minutes)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gratitude.models import Post, Reaction
 from tests import factories
-from tests.pdfs import pdf_text
+from tests.pdfs import pdf_language, pdf_structure, pdf_text, untagged_words
 from trec import visitors
 
 from .conftest import make_post, make_wall
@@ -292,6 +292,16 @@ def test_print_view_and_pdf_hold_every_approved_post(client, wall, django_assert
     assert "To Teacher 39" in text and "Not approved" not in text
     # Every letter and symbol as written; the emoji no font has becomes a visible box.
     assert text.count("Gracias por todo — “thank you” ♥ \u25a1") == 40
+    # Tagged: the wall's title is the heading, each card a heading and its paragraphs,
+    # across every page, in the reader's language.
+    structure = pdf_structure(pdf.content)
+    assert structure.tagged and structure.has_root and pdf_language(pdf.content) == "en"
+    assert structure.elements[0] == ("H1", wall.title)
+    assert [text for kind, text in structure.elements if kind == "H2"][-1] == "To Teacher 39"
+    assert untagged_words(pdf.content) == []
+    spanish = client.get(reverse("gratitude:pdf", args=[wall.slug]), HTTP_ACCEPT_LANGUAGE="es")
+    assert pdf_language(spanish.content) == "es"
+    assert ("H2", "Para Teacher 39") in pdf_structure(spanish.content).elements
 
 
 def test_home_shows_the_open_wall(client, wall):

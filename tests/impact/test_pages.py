@@ -8,11 +8,12 @@ import itertools
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
 
 from events.models import Registration
 from tests.factories import DistrictFactory, EducatorFactory, RegistrationFactory
-from tests.pdfs import pdf_language, pdf_text, word_boxes
+from tests.pdfs import pdf_language, pdf_structure, pdf_text, untagged_words, word_boxes
 from trec.impact import selectors, services
 from trec.impact.metrics import METRICS
 from trec.impact.models import ImpactSnapshot
@@ -222,6 +223,16 @@ def test_pdf_for_funders(report, client, coordinator):
     text = pdf_text(response.content)
     assert "Impact report 2025" in text and "calendar year 2025" in text
     assert "How we count" in text and "Educators served" in text
+    structure = pdf_structure(response.content)
+    assert structure.tagged and structure.has_root and pdf_language(response.content) == "en"
+    assert structure.elements[0] == ("H1", "Impact report 2025")
+    assert ("H2", "How we count") in structure.elements
+    assert ("Table", "") not in structure.elements and "Table" in dict(structure.elements)
+    assert untagged_words(response.content) == []
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    spanish = client.get(reverse("impact:pdf", args=["2025"]))
+    assert pdf_language(spanish.content) == "es"
+    assert ("H2", "Cómo contamos") in pdf_structure(spanish.content).elements
 
 
 LONG_TITLE = (

@@ -177,7 +177,7 @@ def test_presenters_earn_hours_after_the_session_and_a_presented_certificate(cli
     certificate = Certificate.objects.get(user=target.submitted_by)
     assert certificate.kind == Certificate.Kind.PRESENTED
     shown = page(client.get(certificate.get_absolute_url())).get_text()
-    assert "presented, earning 1.50 clock hours" in shown
+    assert "presented, earning 1.5 clock hours" in shown
     assert client.get(reverse("certificates:pdf", args=[certificate.code])).status_code == 200
 
 

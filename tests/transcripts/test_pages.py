@@ -54,7 +54,7 @@ def test_transcript_shows_hours_by_year_and_source(client, educator):
     page = text(client.get(reverse("transcripts:transcript")))
     assert "Total hours 5.50" in page
     assert "2026–2027: 3 hours" in page
-    assert "2023–2024: 2.50 hours" in page
+    assert "2023–2024: 2.5 hours" in page
     filtered = text(client.get(reverse("transcripts:transcript") + "?year=2023–2024"))
     assert "Summer institute" in filtered and "Equitable Grading:" not in filtered
 

@@ -6,13 +6,15 @@ import zlib
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from communities.models import MeetingAttendance
 from communities.services import meeting_credits_sync
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory
 from tests.factories import EducatorFactory
-from tests.pdfs import pdf_language, pdf_text
+from tests.pdfs import figure_alts, pdf_language, pdf_structure, pdf_text, untagged_words
 from trec.transcripts import pdf
 from trec.transcripts.services import (
     certificate_issue,
@@ -31,6 +33,10 @@ def drawing(content: bytes) -> str:
         except zlib.error:
             continue
     return "\n".join(chunks)
+
+
+def text_of(response) -> str:
+    return " ".join(BeautifulSoup(response.content, "html.parser").get_text(" ").split())
 
 
 def earn(user, *, title="Equitable Grading", meetings=2):
@@ -90,6 +96,33 @@ def test_certificate_in_spanish_is_tagged_and_counts_one_hour_right(client, educ
     assert "obtuvo 1 hora reloj" in pdf_text(response.content)
 
 
+def test_certificate_and_transcript_are_tagged_in_the_readers_language(client, educator):
+    educator.first_name, educator.last_name = NAME
+    educator.save()
+    community = earn(educator)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    client.force_login(educator)
+    for language, heading in (("en", "CERTIFICATE"), ("es", "CERTIFICADO")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the reader's choice
+        url = reverse("certificates:pdf", args=[certificate.code])
+        content = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content
+        structure = pdf_structure(content)
+        assert structure.tagged and structure.has_root
+        assert pdf_language(content) == language
+        assert structure.elements[0][0] == "H1" and heading in structure.elements[0][1]
+        assert ("H2", "Łichíí Nguyễn Ñúñez 李 \u25a1") in structure.elements
+        [alt] = figure_alts(content)
+        assert certificate.code in alt  # the QR code is described, not skipped
+        assert untagged_words(content) == []
+
+        content = client.get(reverse("transcripts:pdf"), HTTP_ACCEPT_LANGUAGE=language).content
+        structure = pdf_structure(content)
+        assert structure.tagged and pdf_language(content) == language
+        kinds = [kind for kind, _ in structure.elements]
+        assert kinds[0] == "H1" and "H2" in kinds and "Table" in kinds
+        assert untagged_words(content) == []
+
+
 def test_revoked_certificate_pdf_says_so_and_unknown_code_is_404(client, educator):
     community = earn(educator)
     certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
@@ -147,3 +180,55 @@ def test_hours_text():
     from decimal import Decimal
 
     assert [pdf.hours_text(Decimal(v)) for v in ("3.00", "2.50", "0.75")] == ["3", "2.5", "0.75"]
+    with translation.override("es"):
+        assert [pdf.hours_text(Decimal(v)) for v in ("3.00", "2.50")] == [
+            "3",
+            "2.5",
+        ]  # the decimal point, as in Mexico and the US
+
+
+@pytest.mark.parametrize(
+    ("hours", "english", "spanish"),
+    [
+        (1, "earned 1 clock hour of", "obtuvo 1 hora reloj de"),
+        (1.5, "earned 1.5 clock hours of", "obtuvo 1.5 horas reloj de"),
+        (3, "earned 3 clock hours of", "obtuvo 3 horas reloj de"),
+    ],
+)
+def test_hours_follow_each_languages_plural_rule_on_pages(
+    client, educator, hours, english, spanish
+):
+    community = earn(educator, meetings=1)
+    certificate = certificate_issue(user=educator, kind="community", key=str(community.pk))
+    type(certificate).objects.filter(pk=certificate.pk).update(hours=hours)
+    educator.credits.update(hours=hours)
+    url = certificate.get_absolute_url()
+    pdf_url = reverse("certificates:pdf", args=[certificate.code])
+    assert english in " ".join(client.get(url).content.decode().split())
+    assert english in pdf_text(client.get(pdf_url).content)
+    client.force_login(educator)
+    year_line = english.split()[1] + (" hour" if hours == 1 else " hours")
+    assert year_line in text_of(client.get(reverse("transcripts:transcript")))
+    assert year_line in pdf_text(client.get(reverse("transcripts:pdf")).content)
+    educator.preferred_language = "es"  # a Spanish-speaking educator
+    educator.save()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    assert spanish in text_of(client.get(url))
+    assert spanish in pdf_text(client.get(pdf_url).content)
+    year_line = spanish.split()[1] + (" hora" if hours == 1 else " horas")
+    assert year_line in text_of(client.get(reverse("transcripts:transcript")))
+
+
+def test_plural_number():
+    from decimal import Decimal
+
+    from trec.i18n import plural_number
+
+    assert [plural_number(v) for v in (1, Decimal("1.00"), Decimal("1.5"), 0, 3, None)] == [
+        1,
+        1,
+        2,
+        0,
+        3,
+        0,
+    ]

@@ -23,10 +23,12 @@ schools do (see es/formats.py)."""
 
 import datetime
 import functools
+from decimal import Decimal
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 
 # A CLDR standard date length, or ("skeleton", key) for CLDR's "available formats".
 STYLES = {
@@ -89,3 +91,13 @@ def date_phrase(value, style: str = "date", *, language: str | None = None) -> s
         return _clean(date_text)
     glue = get_datetime_format("medium", locale=locale)
     return _clean(glue.replace("{1}", date_text).replace("{0}", time_text))
+
+
+def quantity_text(value) -> str:
+    """A quantity such as PD hours as the reader's language writes it, without trailing
+    zeros (separators from the language's number formats): 3.00 -> "3", 2.50 -> "2.5"."""
+    number = Decimal(str(value or 0))
+    number = (
+        number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    )
+    return number_format(number, use_l10n=True)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community, Meeting, MeetingAttendance, Membership
-from events.models import Attendance, Event, OutboundClick, Registration
+from events.models import Attendance, Event, OutboundClick, Registration, Topic
 from events.proposals.models import Presenter, Proposal
 from gratitude.models import Post
 from surveys.models import AGREES, Answer, Response
@@ -748,6 +748,10 @@ def breakdown(scope: Scope, dimension: Dimension) -> list[dict]:
             }
         )
     rows.sort(key=lambda r: (-r["people"], -Decimal(r["hours"]), r["label"] or ""))
+    if dimension.key == "topic":  # Spanish readers see each topic's Spanish name
+        spanish = dict(Topic.objects.exclude(name_es="").values_list("name", "name_es"))
+        for row in rows:
+            row["label_es"] = spanish.get(row["label"], "")
     return rows
 
 

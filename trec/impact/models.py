@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 # The version of the metric definitions (metrics.py) a snapshot's figures were counted
 # under: bump it whenever how anything is counted changes.
-DEFINITIONS_VERSION = 2  # 2: calls for proposals (proposals, acceptance, presenters)
+DEFINITIONS_VERSION = (
+    3  # 2: calls for proposals (proposals, acceptance, presenters); 3: Spanish topic names
+)
 
 
 class ImpactSnapshot(models.Model):

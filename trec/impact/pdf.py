@@ -26,12 +26,14 @@ GUTTER = 12
 ROWS_PER_TABLE = 40
 
 
-def _text(pdf, text, *, size=10, style="", colour=INK, line=None) -> None:
-    """A paragraph across the full text width, wrapped inside the margins."""
+def _text(pdf, text, *, size=10, style="", colour=INK, line=None, kind="P") -> None:
+    """A paragraph (or heading: `kind`) across the full text width, wrapped inside the
+    margins."""
     pdf.set_font(BODY, style, size)
     pdf.set_text_color(*colour)
     pdf.set_x(pdf.l_margin)
-    pdf.multi_cell(pdf.epw, line or size * 1.35, str(text), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged(kind):
+        pdf.multi_cell(pdf.epw, line or size * 1.35, str(text), new_x="LMARGIN", new_y="NEXT")
 
 
 def _heading(pdf, text) -> None:
@@ -39,7 +41,7 @@ def _heading(pdf, text) -> None:
         pdf.add_page()
     pdf.ln(10)
     pdf.start_section(str(text))  # the document outline (bookmarks) lists every section
-    _text(pdf, text, size=14, style="B", colour=BRAND, line=18)
+    _text(pdf, text, size=14, style="B", colour=BRAND, line=18, kind="H2")
     pdf.ln(2)
 
 
@@ -48,14 +50,17 @@ def _table(pdf, columns, rows, *, first=0.4) -> None:
     widths = [first] + [rest] * (len(columns) - 1)
     pdf.set_font(BODY, "", 9)
     pdf.set_text_color(*INK)
-    with pdf.table(
-        col_widths=[round(w * 1000) for w in widths],
-        text_align=["LEFT"] + ["RIGHT"] * (len(columns) - 1),
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
-        line_height=12,
-        padding=3,
-        borders_layout="HORIZONTAL_LINES",
-    ) as table:
+    with (
+        pdf.tagged("Table"),
+        pdf.table(
+            col_widths=[round(w * 1000) for w in widths],
+            text_align=["LEFT"] + ["RIGHT"] * (len(columns) - 1),
+            headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
+            line_height=12,
+            padding=3,
+            borders_layout="HORIZONTAL_LINES",
+        ) as table,
+    ):
         table.row([str(column) for column in columns])
         for row in rows:
             table.row([str(value) for value in row])
@@ -74,16 +79,17 @@ def _headline(pdf, figures) -> None:
             pdf.set_xy(left, top)
             value = str(figure["text"])
             size = 24 if len(value) <= 12 else 13
-            pdf.set_font(BODY, "B", size)
-            pdf.set_text_color(*BRAND)
-            pdf.multi_cell(box, size * 1.2, value, new_x="LEFT", new_y="NEXT")
-            pdf.set_font(BODY, "", 10)
-            pdf.set_text_color(*INK)
-            pdf.multi_cell(box, 13, str(figure["label"]), new_x="LEFT", new_y="NEXT")
-            if figure["trend"]:
-                pdf.set_text_color(*MUTED)
-                trend = f"{figure['trend']['arrow']} {figure['trend']['text']}"
-                pdf.multi_cell(box, 12, trend, new_x="LEFT", new_y="NEXT")
+            with pdf.tagged("P"):
+                pdf.set_font(BODY, "B", size)
+                pdf.set_text_color(*BRAND)
+                pdf.multi_cell(box, size * 1.2, value, new_x="LEFT", new_y="NEXT")
+                pdf.set_font(BODY, "", 10)
+                pdf.set_text_color(*INK)
+                pdf.multi_cell(box, 13, str(figure["label"]), new_x="LEFT", new_y="NEXT")
+                if figure["trend"]:
+                    pdf.set_text_color(*MUTED)
+                    trend = f"{figure['trend']['arrow']} {figure['trend']['text']}"
+                    pdf.multi_cell(box, 12, trend, new_x="LEFT", new_y="NEXT")
             bottom = max(bottom, pdf.get_y())
         pdf.set_xy(pdf.l_margin, bottom + 10)
 
@@ -92,7 +98,7 @@ def report_pdf(*, report: Report) -> bytes:
     title = _("Impact report %(period)s") % {"period": report.snapshot.label}
     pdf = HubPDF(title=title)
     pdf.add_page()
-    _text(pdf, title, size=22, style="B", colour=BRAND, line=28)
+    _text(pdf, title, size=22, style="B", colour=BRAND, line=28, kind="H1")
     computed = timezone.localtime(report.snapshot.computed_at)
     _text(
         pdf,

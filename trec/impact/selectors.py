@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from events.models import Event
 from trec import charts
 from trec.accounts.models import User
+from trec.i18n import fallback_lang_text, localized_text
 
 from . import metrics, suppression
 from .models import ImpactSnapshot
@@ -143,7 +144,10 @@ BREAKDOWN_COLUMNS = [
 def breakdown_rows(dimension: str, rows: list[dict], *, public: bool) -> list[dict]:
     cells = _table(rows, BREAKDOWN_COLUMNS, public=public)
     return [
-        {"label": _label(dimension, row.get("label")), **row_cells}
+        {
+            "label": localized_text(_label(dimension, row.get("label")), row.get("label_es")),
+            **row_cells,
+        }
         for row, row_cells in zip(rows, cells, strict=True)
     ]
 
@@ -322,7 +326,12 @@ def build_report(
     program_cells = _table(programs, PROGRAM_COLUMNS, public=public)
     for row, cells in zip(programs, program_cells, strict=True):
         report.programs.append(
-            {**row, **{f"{measure}_text": cell["text"] for measure, cell in cells.items()}}
+            {
+                **row,
+                "title": localized_text(row["title"], row.get("title_es")),
+                "title_lang": fallback_lang_text(row["title"], row.get("title_es")),
+                **{f"{measure}_text": cell["text"] for measure, cell in cells.items()},
+            }
         )
     return report
 

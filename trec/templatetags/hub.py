@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from trec.formats import date_phrase
-from trec.i18n import fallback_lang, localized
+from trec.formats import date_phrase, quantity_text
+from trec.i18n import fallback_lang, localized, plural_number
 from trec.markdown import render_markdown
 
 register = template.Library()
@@ -55,6 +55,18 @@ def lang_of_filter(obj, field: str) -> str:
     gets the English text of `field` (no Spanish version yet), else nothing."""
     language = fallback_lang(obj, field)
     return format_html(' lang="{}"', language) if language else ""
+
+
+@register.filter(name="quantity")
+def quantity_filter(value) -> str:
+    """{{ certificate.hours|quantity }}: "2.5", "3"."""
+    return quantity_text(value)
+
+
+@register.filter(name="plural_number")
+def plural_number_filter(quantity) -> int:
+    """{% blocktranslate count n=event.pd_hours|plural_number %}: see trec.i18n."""
+    return plural_number(quantity)
 
 
 @register.filter(name="date_phrase", expects_localtime=True)

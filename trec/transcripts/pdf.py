@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trec.formats import date_phrase
+from trec.formats import date_phrase, quantity_text
+from trec.i18n import plural_number
 from trec.pdf import BODY, HubPDF
 
 from .models import Certificate
@@ -24,13 +25,7 @@ ALERT = (166, 29, 36)
 
 def hours_text(hours: Decimal) -> str:
     """2.50 -> "2.5", 3.00 -> "3", 0.75 -> "0.75"."""
-    text = f"{Decimal(hours):.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def _plural_count(hours: Decimal) -> int:
-    """The number gettext picks the plural form by: 1 only for exactly one hour."""
-    return 1 if Decimal(hours) == 1 else 2
+    return quantity_text(hours)
 
 
 def _day(value) -> str:
@@ -66,17 +61,19 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
     pdf.set_auto_page_break(auto=False)
     pdf.add_page()
     width, height = pdf.w, pdf.h
-    pdf.set_draw_color(*BRAND)
-    pdf.set_line_width(3)
-    pdf.rect(24, 24, width - 48, height - 48)
-    pdf.set_line_width(1)
-    pdf.rect(32, 32, width - 64, height - 64)
+    with pdf.artifact():
+        pdf.set_draw_color(*BRAND)
+        pdf.set_line_width(3)
+        pdf.rect(24, 24, width - 48, height - 48)
+        pdf.set_line_width(1)
+        pdf.rect(32, 32, width - 64, height - 64)
 
-    def line(text, size, style="", colour=INK, gap=0.0):
-        pdf.set_font(BODY, style, size)
-        pdf.set_text_color(*colour)
-        pdf.set_x(pdf.l_margin)
-        pdf.multi_cell(0, size * 1.3, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    def line(text, size, style="", colour=INK, gap=0.0, kind="P"):
+        with pdf.tagged(kind):
+            pdf.set_font(BODY, style, size)
+            pdf.set_text_color(*colour)
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(0, size * 1.3, text, align="C", new_x="LMARGIN", new_y="NEXT")
         if gap:
             pdf.ln(gap)
 
@@ -87,22 +84,23 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
         "B",
         MUTED,
         14,
+        kind="H1",
     )
     if certificate.is_revoked:
         line(_("REVOKED: this certificate is no longer valid."), 16, "B", ALERT, 8)
     line(_("This certifies that"), 13, gap=6)
-    line(certificate.recipient_name, 30, "B", BRAND, 8)
+    line(certificate.recipient_name, 30, "B", BRAND, 8, kind="H2")
     if certificate.kind == Certificate.Kind.PRESENTED:
         earned = ngettext(
             "presented, earning %(hours)s clock hour of professional learning,",
             "presented, earning %(hours)s clock hours of professional learning,",
-            _plural_count(certificate.hours),
+            plural_number(certificate.hours),
         )
     else:
         earned = ngettext(
             "earned %(hours)s clock hour of professional learning in",
             "earned %(hours)s clock hours of professional learning in",
-            _plural_count(certificate.hours),
+            plural_number(certificate.hours),
         )
     line(earned % {"hours": hours_text(certificate.hours)}, 13, gap=6)
     line(certificate.title, 20, "B", gap=12)
@@ -119,24 +117,29 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
 
     qr_size = 96
     qr_x, qr_y = width - 64 - qr_size, height - 64 - qr_size
-    _qr(pdf, verify_url, x=qr_x, y=qr_y, size=qr_size)
     pdf.set_text_color(*INK)
-    pdf.set_font(BODY, "", 10)
-    pdf.set_xy(64, qr_y + 30)
-    pdf.cell(qr_x - 80, 14, _("Verification code"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Courier", "B", 16)
-    pdf.set_x(64)
-    pdf.cell(qr_x - 80, 20, certificate.code, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(BODY, "", 9)
-    pdf.set_text_color(*MUTED)
-    pdf.set_x(64)
-    pdf.multi_cell(
-        qr_x - 80,
-        12,
-        _("Scan the code or visit %(url)s to verify.") % {"url": verify_url},
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    with pdf.tagged("P"):
+        pdf.set_font(BODY, "", 10)
+        pdf.set_xy(64, qr_y + 30)
+        pdf.cell(qr_x - 80, 14, _("Verification code"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Courier", "B", 16)
+        pdf.set_x(64)
+        pdf.cell(qr_x - 80, 20, certificate.code, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.set_font(BODY, "", 9)
+        pdf.set_text_color(*MUTED)
+        pdf.set_x(64)
+        pdf.multi_cell(
+            qr_x - 80,
+            12,
+            _("Scan the code or visit %(url)s to verify.") % {"url": verify_url},
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    with pdf.tagged(
+        "Figure", alt=_("QR code for the verification page %(url)s") % {"url": verify_url}
+    ):
+        _qr(pdf, verify_url, x=qr_x, y=qr_y, size=qr_size)
     return bytes(pdf.output())
 
 
@@ -150,10 +153,12 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
     pdf.add_page()
     pdf.set_text_color(*BRAND)
     pdf.set_font(BODY, "B", 22)
-    pdf.cell(0, 28, _("Professional learning transcript"), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("H1"):
+        pdf.cell(0, 28, _("Professional learning transcript"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
     pdf.set_font(BODY, "B", 14)
-    pdf.cell(0, 20, name, new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.cell(0, 20, name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(BODY, "", 10)
     pdf.set_text_color(*MUTED)
     facts = [
@@ -164,50 +169,60 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
         facts.append(_("School year: %(year)s") % {"year": filters["school_year"]})
     if filters.get("source"):
         facts.append(_("Source: %(source)s") % {"source": filters["source_label"]})
-    pdf.multi_cell(0, 13, " - ".join(facts), new_x="LMARGIN", new_y="NEXT")
+    with pdf.tagged("P"):
+        pdf.multi_cell(0, 13, " - ".join(facts), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(8)
     pdf.set_text_color(*INK)
     pdf.set_font(BODY, "B", 12)
-    pdf.cell(
-        0,
-        16,
-        ngettext("Total: %(hours)s hour", "Total: %(hours)s hours", _plural_count(transcript.hours))
-        % {"hours": hours_text(transcript.hours)},
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
+    with pdf.tagged("P"):
+        pdf.cell(
+            0,
+            16,
+            ngettext(
+                "Total: %(hours)s hour", "Total: %(hours)s hours", plural_number(transcript.hours)
+            )
+            % {"hours": hours_text(transcript.hours)},
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
     pdf.set_font(BODY, "", 10)
     for label, hours in transcript.by_source:
-        pdf.cell(0, 14, f"{label}: {hours_text(hours)}", new_x="LMARGIN", new_y="NEXT")
+        with pdf.tagged("P"):
+            pdf.cell(0, 14, f"{label}: {hours_text(hours)}", new_x="LMARGIN", new_y="NEXT")
     if not transcript.years:
         pdf.ln(8)
-        pdf.cell(0, 14, _("No hours yet."), new_x="LMARGIN", new_y="NEXT")
+        with pdf.tagged("P"):
+            pdf.cell(0, 14, _("No hours yet."), new_x="LMARGIN", new_y="NEXT")
     heading = FontFace(emphasis="BOLD", fill_color=(230, 238, 243))
     for year in transcript.years:
         pdf.ln(12)
         pdf.set_font(BODY, "B", 13)
         pdf.set_text_color(*BRAND)
-        pdf.cell(
-            0,
-            18,
-            ngettext(
-                "%(year)s: %(hours)s hour",
-                "%(year)s: %(hours)s hours",
-                _plural_count(year.hours),
+        with pdf.tagged("H2"):
+            pdf.cell(
+                0,
+                18,
+                ngettext(
+                    "%(year)s: %(hours)s hour",
+                    "%(year)s: %(hours)s hours",
+                    plural_number(year.hours),
+                )
+                % {"year": year.school_year, "hours": hours_text(year.hours)},
+                new_x="LMARGIN",
+                new_y="NEXT",
             )
-            % {"year": year.school_year, "hours": hours_text(year.hours)},
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
         pdf.set_text_color(*INK)
         pdf.set_font(BODY, "", 9)
-        with pdf.table(
-            col_widths=(70, 200, 120, 60, 40),
-            text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
-            headings_style=heading,
-            line_height=12,
-            padding=3,
-        ) as table:
+        with (
+            pdf.tagged("Table"),
+            pdf.table(
+                col_widths=(70, 200, 120, 60, 40),
+                text_align=("LEFT", "LEFT", "LEFT", "LEFT", "RIGHT"),
+                headings_style=heading,
+                line_height=12,
+                padding=3,
+            ) as table,
+        ):
             table.row(
                 [
                     _("Date"),
@@ -221,7 +236,7 @@ def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
                 table.row(
                     [
                         date_phrase(credit.earned_on, "short_date"),
-                        credit.title,
+                        getattr(credit, "shown_title", credit.title),
                         credit.provider_name,
                         credit.get_source_kind_display(),
                         hours_text(credit.hours),

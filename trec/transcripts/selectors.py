@@ -4,6 +4,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from trec.i18n import fallback_lang_text, localized_text
+
 from .models import Certificate, Credit
 
 
@@ -65,9 +67,14 @@ def transcript_for(user, *, school_year: str = "", source: str = "") -> Transcri
             "earned_on",
             "school_year",
             "user_id",
+            "event__title",
+            "event__title_es",
         )
+        .select_related("event")
         .order_by("-school_year", "-earned_on", "title")
     )
+    for row in every:
+        _show_title(row)
     school_years = list(OrderedDict.fromkeys(row.school_year for row in every))
     rows = [
         row
@@ -89,6 +96,18 @@ def transcript_for(user, *, school_year: str = "", source: str = "") -> Transcri
     )
 
 
+def _show_title(credit: Credit) -> None:
+    """`credit.shown_title`: the title as recorded, with the event's Spanish title in
+    place of its English one for Spanish readers; `credit.shown_lang` is "en" when a
+    Spanish reader still gets English (a meeting, a manual credit)."""
+    event = credit.event
+    english, spanish = credit.title, ""
+    if event is not None and event.title_es and event.title in english:
+        spanish = english.replace(event.title, event.title_es)
+    credit.shown_title = localized_text(english, spanish)
+    credit.shown_lang = fallback_lang_text(english, spanish)
+
+
 def _subjects(user, credits: list[Credit]) -> list[Subject]:
     """Each school year, each event and each community year on the transcript."""
     subjects: dict[tuple[str, str], Subject] = OrderedDict()
@@ -100,10 +119,14 @@ def _subjects(user, credits: list[Credit]) -> list[Subject]:
     communities = {credit.community_id for credit in credits if credit.community_id}
     titles = (
         {
-            pk: f"{title} ({year})"
-            for pk, title, year in Credit.objects.filter(user=user, community_id__in=communities)
+            pk: f"{localized_text(title, title_es)} ({year})"
+            for pk, title, title_es, year in Credit.objects.filter(
+                user=user, community_id__in=communities
+            )
             .order_by()
-            .values_list("community_id", "community__title", "community__school_year")
+            .values_list(
+                "community_id", "community__title", "community__title_es", "community__school_year"
+            )
             .distinct()
         }
         if communities
@@ -113,7 +136,7 @@ def _subjects(user, credits: list[Credit]) -> list[Subject]:
         add(Certificate.Kind.YEAR, credit.school_year, credit.school_year, credit.hours)
     for credit in credits:
         if credit.source_kind == Credit.Source.EVENT and credit.event_id:
-            add(Certificate.Kind.EVENT, str(credit.event_id), credit.title, credit.hours)
+            add(Certificate.Kind.EVENT, str(credit.event_id), credit.shown_title, credit.hours)
         elif credit.source_kind == Credit.Source.PRESENTER:
             add(Certificate.Kind.PRESENTED, str(credit.source_id), credit.title, credit.hours)
         elif credit.source_kind == Credit.Source.MEETING and credit.community_id in titles:
