@@ -44,6 +44,7 @@ STYLES = {
     "short_month": ("skeleton", "MMM"),
     "day": ("skeleton", "d"),
     "short_weekday": ("skeleton", "E"),
+    "short_month_year": ("skeleton", "yMMM"),
 }
 TIME_SKELETON = "hm"  # 12-hour clock with the day period
 TIME_SUFFIX = "_time"

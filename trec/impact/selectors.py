@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import Http404
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from events.models import Event
 from trec import charts
 from trec.accounts.models import User
+from trec.formats import date_phrase
 from trec.i18n import fallback_lang_text, localized_text
 
 from . import metrics, suppression
@@ -214,9 +215,9 @@ def _charts(data: dict, *, public: bool) -> list[Chart]:
     )
     for row, cells in zip(months, month_cells, strict=True):
         day = datetime.date.fromisoformat(row["label"] + "-01")
-        label = date_format(day, "M Y" if len(months) > 12 else "M")
+        label = date_phrase(day, "short_month_year" if len(months) > 12 else "short_month")
         cell, people = cells["attendances"], cells["people"]
-        month_rows.append([{"text": date_format(day, "F Y")}, cell, people])
+        month_rows.append([{"text": date_phrase(day, "month_year")}, cell, people])
         bars.append((label, cell["value"] or 0, cell["text"] if cell["value"] else ""))
     result.append(
         Chart(

@@ -26,6 +26,7 @@ class Subject:
     label: str
     hours: Decimal
     certificate: Certificate | None = None
+    label_lang: str = ""  # "en" when a Spanish reader gets an English label
 
     @property
     def certificate_current(self) -> bool:
@@ -112,14 +113,16 @@ def _subjects(user, credits: list[Credit]) -> list[Subject]:
     """Each school year, each event and each community year on the transcript."""
     subjects: dict[tuple[str, str], Subject] = OrderedDict()
 
-    def add(kind: str, key: str, label: str, hours: Decimal) -> None:
-        subject = subjects.setdefault((kind, key), Subject(kind, key, label, Decimal("0")))
+    def add(kind: str, key: str, label: str, hours: Decimal, lang: str = "") -> None:
+        subject = subjects.setdefault(
+            (kind, key), Subject(kind, key, label, Decimal("0"), label_lang=lang)
+        )
         subject.hours += hours
 
     communities = {credit.community_id for credit in credits if credit.community_id}
     titles = (
         {
-            pk: f"{localized_text(title, title_es)} ({year})"
+            pk: (f"{localized_text(title, title_es)} ({year})", fallback_lang_text(title, title_es))
             for pk, title, title_es, year in Credit.objects.filter(
                 user=user, community_id__in=communities
             )
@@ -136,12 +139,18 @@ def _subjects(user, credits: list[Credit]) -> list[Subject]:
         add(Certificate.Kind.YEAR, credit.school_year, credit.school_year, credit.hours)
     for credit in credits:
         if credit.source_kind == Credit.Source.EVENT and credit.event_id:
-            add(Certificate.Kind.EVENT, str(credit.event_id), credit.shown_title, credit.hours)
+            add(
+                Certificate.Kind.EVENT,
+                str(credit.event_id),
+                credit.shown_title,
+                credit.hours,
+                credit.shown_lang,
+            )
         elif credit.source_kind == Credit.Source.PRESENTER:
             add(Certificate.Kind.PRESENTED, str(credit.source_id), credit.title, credit.hours)
         elif credit.source_kind == Credit.Source.MEETING and credit.community_id in titles:
-            label = titles[credit.community_id]
-            add(Certificate.Kind.COMMUNITY, str(credit.community_id), label, credit.hours)
+            label, lang = titles[credit.community_id]
+            add(Certificate.Kind.COMMUNITY, str(credit.community_id), label, credit.hours, lang)
     for certificate in Certificate.objects.filter(user=user, revoked_at__isnull=True):
         subject = subjects.get((certificate.kind, certificate.subject_key))
         if subject is not None:
