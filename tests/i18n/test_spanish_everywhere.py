@@ -140,3 +140,19 @@ def test_a_scheduled_proposal_takes_its_rooms_spanish_name_to_the_schedule(clien
     client.force_login(lead)
     mine = page(client, made.get_absolute_url()).get_text(" ")
     assert "Salón 201" in mine and "Room 201" not in mine
+
+
+@pytest.mark.django_db
+def test_the_provider_directory_names_topics_in_spanish(client):
+    literacy = factories.TopicFactory(name="Early literacy", name_es="Lectoescritura temprana")
+    robotics = factories.TopicFactory(name="Robotics")
+    provider = factories.ProviderFactory()
+    provider.topics.set([literacy, robotics])
+    client.cookies[COOKIE] = "es"
+    html = page(client, reverse("providers:directory"))
+    options = {
+        option.get_text(strip=True): option.get("lang")
+        for option in html.select("#id_topic option")
+        if option.get("value")
+    }
+    assert options == {"Lectoescritura temprana (1)": None, "Robotics (1)": "en"}
