@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from trec.audit_admin import AuditHistoryMixin
-from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
+from trec.bilingual_admin import (
+    BILINGUAL_CSS,
+    BilingualAdminMixin,
+    bilingual_fieldset,
+    missing_spanish,
+)
 
 from . import admin_views, services
 from .models import Choice, Invitation, Question, Response, Section, Survey
@@ -138,9 +143,10 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(BilingualAdminMixin, admin.ModelAdmin):
+    bilingual_fields = ("text", "help_text", "scale_labels")  # English beside Spanish
     list_display = ["text", "survey", "kind", "position", "required"]
-    list_filter = ["kind", "survey", missing_spanish("text", "help_text")]
+    list_filter = ["kind", "survey"]  # and the "Spanish text" filter (the mixin)
     search_fields = ["text", "text_es"]
     list_select_related = ["survey"]
     inlines = [ChoiceInline]
