@@ -104,6 +104,8 @@ def test_certificate_and_transcript_are_tagged_in_the_readers_language(client, e
     client.force_login(educator)
     for language, heading in (("en", "CERTIFICATE"), ("es", "CERTIFICADO")):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the reader's choice
+        educator.preferred_language = language  # a signed-in educator's documents follow it
+        educator.save(update_fields=["preferred_language"])
         url = reverse("certificates:pdf", args=[certificate.code])
         content = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content
         structure = pdf_structure(content)
