@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from trec.accounts.roles import coordinator_ids
 from trec.notifications import services as notifications
 from trec.notifications.kinds import stamp
 
@@ -17,7 +18,7 @@ from .notifications import ListingSubmitted, ReviewDigest
 
 
 def _coordinators(*, digest: bool) -> list[int]:
-    ids = notifications.coordinator_ids()
+    ids = coordinator_ids()
     chosen = get_user_model().objects.filter(pk__in=ids, review_digest=True)
     daily = set(chosen.values_list("pk", flat=True))
     return sorted(daily if digest else ids - daily)

@@ -32,7 +32,16 @@ from .models import (
     SavedEvent,
     confirmed_registrations,
 )
-from .notifications import ListingApproved, ListingCancelled, ListingReturned
+from .notifications import (
+    ListingApproved,
+    ListingCancelled,
+    ListingReturned,
+    event_cancelled_notify,
+    event_changed_notify,
+    event_withdrawn_notify,
+    registration_notify,
+    registrations_promoted_notify,
+)
 from .program_services import choices_drop_all
 from .review import listing_snapshot
 from .search import refresh_search_vectors
@@ -182,7 +191,7 @@ def registration_create(*, event: Event, user) -> RegistrationResult:
         _waitlist(registration, event)
     registration.save()
     event_seats_sync(event=event)
-    notifications.registration_notify(registration=registration)
+    registration_notify(registration=registration)
     return RegistrationResult(registration, created=True)
 
 
@@ -198,12 +207,12 @@ def registration_cancel(*, registration: Registration) -> list[Registration]:
     registration.queue_number = None
     registration.cancelled_at = timezone.now()
     registration.save(update_fields=["status", "queue_number", "cancelled_at", "updated_at"])
-    notifications.registration_notify(registration=registration)
+    registration_notify(registration=registration)
     if event.kind == Event.Kind.PROGRAM:  # free the session seats it held
         choices_drop_all(registration=registration)
     promoted = _promote_waiting(event)
     event_seats_sync(event=event)
-    notifications.registrations_promoted_notify(registrations=promoted)
+    registrations_promoted_notify(registrations=promoted)
     return promoted
 
 
@@ -226,7 +235,7 @@ def registration_decide(*, registration: Registration, approve: bool) -> Registr
         _waitlist(registration, event)
     registration.save()
     event_seats_sync(event=event)
-    notifications.registration_notify(registration=registration)
+    registration_notify(registration=registration)
     return registration
 
 
@@ -236,7 +245,7 @@ def waitlist_fill(*, event: Event) -> list[Registration]:
     locked = _lock_event(event.pk)
     promoted = _promote_waiting(locked)
     event_seats_sync(event=locked)
-    notifications.registrations_promoted_notify(registrations=promoted)
+    registrations_promoted_notify(registrations=promoted)
     return promoted
 
 
@@ -310,7 +319,7 @@ def event_calendar_follow(*, event: Event) -> list[dict]:
     )
     event.calendar_sequence, event.calendar_state = locked.calendar_sequence, state
     if changes:
-        notifications.event_changed_notify(event=locked, changes=changes)
+        event_changed_notify(event=locked, changes=changes)
     return changes
 
 
@@ -448,7 +457,7 @@ def event_unpublish(*, event: Event, status: str, comment: str = "", actor=None)
     )
     event.status, event.review_comment = locked.status, locked.review_comment
     event.updated_at = locked.updated_at
-    return notifications.event_withdrawn_notify(event=locked) if tell else 0
+    return event_withdrawn_notify(event=locked) if tell else 0
 
 
 @transaction.atomic
@@ -483,7 +492,7 @@ def event_cancel(*, event: Event, reason: str = "", actor=None) -> int:
     )
     _tell_provider(event, kind=ListingCancelled.code)
     # Through the outbox: once per registrant, in their language, sent by the workers.
-    return notifications.event_cancelled_notify(event=event, reason=reason)
+    return event_cancelled_notify(event=event, reason=reason)
 
 
 AUDIENCES = {

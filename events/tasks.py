@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .notifications import digest_enqueue_weekly, followups_enqueue_due
 from .review_mail import digest_enqueue
 from .services import next_sessions_refresh
 
@@ -19,3 +20,15 @@ def enqueue_review_digest() -> int:
     """The coordinators' daily digest of listings to review (once a day per person:
     the outbox key holds the day)."""
     return digest_enqueue()
+
+
+@shared_task(name="events.enqueue_followups", acks_late=True)
+def enqueue_followups() -> int:
+
+    return followups_enqueue_due()
+
+
+@shared_task(name="events.enqueue_weekly_digest", acks_late=True)
+def enqueue_weekly_digest() -> int:
+
+    return digest_enqueue_weekly()

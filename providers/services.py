@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from events.models import Event, EventSession
 from events.services import event_saved
 from trec.accounts.models import District
+from trec.accounts.roles import coordinator_ids
 from trec.notifications.models import Notification
 from trec.notifications.services import (
-    coordinator_ids,
     notification_enqueue,
     notifications_enqueue_many,
     notifications_resend,

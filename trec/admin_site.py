@@ -19,6 +19,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .audit_admin import audit_log_view
+
 
 class HubAdminSite(AdminSite):
     def get_urls(self):
@@ -27,8 +29,6 @@ class HubAdminSite(AdminSite):
             self.admin_view(self.view_on_site),
             name="view_on_site",
         )
-        from .audit_admin import audit_log_view
-
         audit = path(
             "audit/",
             self.admin_view(lambda request: audit_log_view(self, request)),

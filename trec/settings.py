@@ -357,12 +357,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.enqueue_due_reminders",
         "schedule": float(os.environ.get("NOTIFICATIONS_REMINDER_SECONDS", "300")),
     },
-    "notifications-followups": {
-        "task": "notifications.enqueue_followups",
+    "events-followups": {
+        "task": "events.enqueue_followups",
         "schedule": crontab(minute=20),  # hourly
     },
-    "notifications-weekly-digest": {
-        "task": "notifications.enqueue_weekly_digest",
+    "events-weekly-digest": {
+        "task": "events.enqueue_weekly_digest",
         "schedule": crontab(day_of_week="mon", hour=6, minute=30),
     },
     "events-review-digest": {

@@ -13,7 +13,7 @@ from events.models import Event, Topic
 from providers import demo as providers_demo
 from tests import factories
 from trec.accounts import demo as accounts_demo
-from trec.accounts.management.commands.seed_demo import SeedContext
+from trec.management.commands.seed_demo import SeedContext
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
 
+from events import notifications as event_messages
 from events import services as events
 from events.models import Attendance, Event
 from tests import factories
@@ -188,7 +189,7 @@ def test_followup_links_to_the_event_page_without_a_survey(run):
     Attendance.objects.create(registration=registration, session=event.sessions.get())
     confirmed(event)  # registered, never came: no follow-up
 
-    run(notifications.followups_enqueue_due)
+    run(event_messages.followups_enqueue_due)
 
     message, text, html = the_one_message(registration.user.email)
     assert message.subject == "How was Writers Workshop?"
@@ -206,7 +207,7 @@ def test_followup_links_to_the_feedback_survey_when_one_exists(run, monkeypatch)
     registration = confirmed(event)
     Attendance.objects.create(registration=registration, session=event.sessions.get())
 
-    run(notifications.followups_enqueue_due)
+    run(event_messages.followups_enqueue_due)
 
     _message, text, html = the_one_message(registration.user.email)
     assert f"http://127.0.0.1:8000/surveys/{event.slug}/" in text
@@ -221,7 +222,7 @@ def test_weekly_digest_lists_new_events_that_match_the_profile(run):
     factories.EventFactory(title="Phonics Playbook", grade_bands=[k2])
     factories.EventFactory(title="Calculus Circle", grade_bands=[high])
 
-    run(notifications.digest_enqueue_weekly)
+    run(event_messages.digest_enqueue_weekly)
 
     message, text, html = the_one_message(reader.email)
     assert message.subject == "New professional learning for you this week"
@@ -232,7 +233,7 @@ def test_weekly_digest_lists_new_events_that_match_the_profile(run):
 
 def test_digest_with_nothing_new_is_skipped_not_sent(run):
     reader = factories.EducatorFactory(notify_digest=True)
-    run(notifications.digest_enqueue_weekly)
+    run(event_messages.digest_enqueue_weekly)
     assert mail.outbox == []
     row = Notification.objects.get(recipient=reader)
     assert row.status == "skipped" and "No new events" in row.last_error
@@ -314,7 +315,7 @@ def test_the_embedded_default_sends_through_the_command_without_redis(capsys):
 def test_the_digest_matches_topics_of_interest_and_the_district_too():
     from django.utils import timezone as tz
 
-    from trec.notifications.kinds import digest_events
+    from events.notifications import digest_events
 
     topic = factories.TopicFactory(name="Restorative Practice")
     district = factories.DistrictFactory(name="Sunnyside Unified")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from communities import services as communities
 from communities.models import Membership
+from events import notifications as event_messages
 from events import program_services
 from events import services as events
 from events.models import Attendance, Registration
@@ -106,14 +107,14 @@ def followup():
     event = event_starting_in(-datetime.timedelta(hours=6))
     registration = confirmed(event, user=educator())
     Attendance.objects.create(registration=registration, session=event.sessions.get())
-    notifications.followups_enqueue_due()
+    event_messages.followups_enqueue_due()
 
 
 def digest():
     k2 = GradeBand.objects.get(code="k-2")
     factories.EducatorFactory(email=ED, notify_digest=True, grade_bands=[k2])
     factories.EventFactory(title="Phonics Playbook", grade_bands=[k2])
-    notifications.digest_enqueue_weekly()
+    event_messages.digest_enqueue_weekly()
 
 
 def cop_decision():

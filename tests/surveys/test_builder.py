@@ -8,12 +8,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from events import notifications as event_messages
 from events.models import Attendance
 from surveys.models import Answer, Question, Response, Survey
 from surveys.services import feedback_survey_for_event, survey_duplicate
 from tests import factories
 from tests.surveys.conftest import soup
-from trec.notifications import services as notifications
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +126,7 @@ def _attended_event(title):
 def test_followup_invites_attendees_to_the_attached_survey(run):
     event, attendee = _attended_event("Kindness Lab")
     survey = feedback_survey_for_event(event=event)
-    run(notifications.followups_enqueue_due)
+    run(event_messages.followups_enqueue_due)
     sent = [m for m in mail.outbox if m.to == [attendee.email]]
     assert len(sent) == 1
     assert f"/surveys/{survey.slug}/" in sent[0].body
@@ -138,7 +138,7 @@ def test_followup_attaches_the_template_survey_when_the_event_has_none(run):
     template = factories.SurveyFactory(kind="feedback", is_feedback_template=True)
     factories.QuestionFactory(survey=template, text="Worth your time?")
     event, attendee = _attended_event("Robotics Night")
-    run(notifications.followups_enqueue_due)
+    run(event_messages.followups_enqueue_due)
     survey = Survey.objects.get(event=event)
     assert list(survey.questions.values_list("text", flat=True)) == ["Worth your time?"]
     (message,) = [m for m in mail.outbox if m.to == [attendee.email]]
@@ -147,7 +147,7 @@ def test_followup_attaches_the_template_survey_when_the_event_has_none(run):
 
 def test_followup_without_template_or_survey_links_to_the_event(run):
     event, attendee = _attended_event("Poetry Hour")
-    run(notifications.followups_enqueue_due)
+    run(event_messages.followups_enqueue_due)
     assert not Survey.objects.filter(event=event).exists()
     (message,) = [m for m in mail.outbox if m.to == [attendee.email]]
     assert f"/events/{event.slug}/" in message.body

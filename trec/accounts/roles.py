@@ -7,7 +7,9 @@
   hub's models after every ``migrate``.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
+from django.db.models import Q
 
 COORDINATORS_GROUP = "Coordinators"
 PROVIDER_STAFF_GROUP = "Provider staff"
@@ -89,6 +91,16 @@ def is_coordinator(user) -> bool:
         cached = user.groups.filter(name=COORDINATORS_GROUP).exists()
         user._is_coordinator = cached
     return cached
+
+
+def coordinator_ids() -> set[int]:
+    """The active accounts that act as coordinators (the group, and superusers)."""
+    users = get_user_model().objects.filter(is_active=True)
+    return set(
+        users.filter(Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True)).values_list(
+            "pk", flat=True
+        )
+    )
 
 
 def sync_coordinators_group(apps) -> None:

@@ -9,8 +9,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # The hub's own kinds, then every app's `notifications.py` (e.g. a future
-        # communities/notifications.py registering CoP meeting reminders).
+        # The staff message (kinds.py), then every app's own kinds in its
+        # `notifications.py` (events: registrations, reminders...; communities: CoP
+        # meetings); both need the models, loaded only now.
         from . import kinds  # noqa: F401
 
         autodiscover_modules("notifications")

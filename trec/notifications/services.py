@@ -17,14 +17,11 @@ from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from events.models import Event, Registration
-from trec.accounts.roles import COORDINATORS_GROUP
 from trec.mail import build_message
 from trec.queue import task_enqueue
 
@@ -181,23 +178,6 @@ def notifications_enqueue_select(*, kind: str, model, select: str, params: Seque
     return ids
 
 
-def coordinator_ids() -> set[int]:
-    """The active accounts that act as coordinators (the group, and superusers)."""
-    users = get_user_model().objects.filter(is_active=True)
-    return set(
-        users.filter(Q(groups__name=COORDINATORS_GROUP) | Q(is_superuser=True)).values_list(
-            "pk", flat=True
-        )
-    )
-
-
-def coordinators_notify(*, kind: str, subject, window: str = "") -> list[int]:
-    """Every coordinator hears it (e.g. a listing awaits review)."""
-    model = type(subject)
-    rows = [(user_id, subject.pk, window) for user_id in sorted(coordinator_ids())]
-    return notifications_enqueue_many(kind=kind, model=model, rows=rows)
-
-
 @transaction.atomic
 def staff_message_send(
     *,
@@ -278,81 +258,6 @@ def staff_message_preview(*, message: StaffMessage, user):
     return email.body, email.alternatives[0][0]
 
 
-# --- Registrations and events (called by events.services) ---------------------------
-
-_REGISTRATION_KINDS = {
-    Registration.Status.CONFIRMED: kinds.RegistrationConfirmed.code,
-    Registration.Status.WAITLISTED: kinds.RegistrationWaitlisted.code,
-    Registration.Status.PENDING: kinds.RegistrationPending.code,
-    Registration.Status.DECLINED: kinds.RegistrationDeclined.code,
-    Registration.Status.CANCELLED: kinds.RegistrationCancelled.code,
-}
-
-
-def registration_notify(*, registration: Registration, promoted: bool = False) -> Notification:
-    """Tell the educator what just happened to their registration (its current status)."""
-    code = kinds.RegistrationPromoted.code if promoted else _REGISTRATION_KINDS[registration.status]
-    kind = get_kind(code)
-    notification, _created = notification_enqueue(
-        recipient=registration.user_id,
-        kind=code,
-        subject=registration,
-        window=kind.window_for(registration),
-    )
-    return notification
-
-
-def registrations_promoted_notify(*, registrations: Iterable[Registration]) -> None:
-    for registration in registrations:
-        registration_notify(registration=registration, promoted=True)
-
-
-def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
-    """Everyone registered or waiting hears that the event is cancelled. Returns how many."""
-    recipients = list(
-        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
-    )
-    notifications_enqueue_many(
-        kind=kinds.EventCancelled.code,
-        model=Event,
-        rows=[(user_id, event.pk, "") for user_id in recipients],
-        data={"reason": reason},
-    )
-    return len(recipients)
-
-
-def event_withdrawn_notify(*, event: Event) -> int:
-    """A published listing went back to its provider: everyone registered or waiting
-    hears it is off the catalog for now. Returns how many."""
-    recipients = list(
-        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
-    )
-    notifications_enqueue_many(
-        kind=kinds.EventWithdrawn.code,
-        model=Event,
-        rows=[(user_id, event.pk, kinds.stamp(event.updated_at)) for user_id in recipients],
-    )
-    return len(recipients)
-
-
-def event_changed_notify(*, event: Event, changes: list[dict]) -> int:
-    """What calendars show of a published event changed: everyone registered or waiting
-    hears what (and gets the updated calendar file). Returns how many."""
-    if event.status != Event.Status.PUBLISHED or not changes:
-        return 0
-    kind = get_kind(kinds.EventChanged.code)
-    recipients = list(
-        event.registrations.filter(status__in=kinds.ACTIVE).values_list("user_id", flat=True)
-    )
-    notifications_enqueue_many(
-        kind=kind.code,
-        model=Event,
-        rows=[(user_id, event.pk, kind.window_for(event)) for user_id in recipients],
-        data={"changes": changes},
-    )
-    return len(recipients)
-
-
 # --- Periodic work (beat) ------------------------------------------------------------
 
 
@@ -384,26 +289,6 @@ def reminders_enqueue_due(*, now: datetime.datetime | None = None) -> int:
         ).values_list("pk", flat=True)
     enqueue_on_commit(pending)
     return len(pending)
-
-
-@transaction.atomic
-def followups_enqueue_due(*, now: datetime.datetime | None = None) -> int:
-    """ "How was it?" to attendees of events that ended a little while ago."""
-    now = now or timezone.now()
-    rows = [(user_id, event_id, "") for user_id, event_id in kinds.EventFollowup.due(now=now)]
-    return len(notifications_enqueue_many(kind=kinds.EventFollowup.code, model=Event, rows=rows))
-
-
-@transaction.atomic
-def digest_enqueue_weekly(*, now: datetime.datetime | None = None) -> int:
-    """One digest per opted-in educator per ISO week; empty ones are skipped at send time."""
-    now = now or timezone.now()
-    week = kinds.iso_week(now)
-    users = get_user_model().objects.filter(is_active=True, notify_digest=True)
-    rows = [(user_id, user_id, week) for user_id in users.values_list("pk", flat=True)]
-    return len(
-        notifications_enqueue_many(kind=kinds.WeeklyDigest.code, model=get_user_model(), rows=rows)
-    )
 
 
 UNCONFIRMED = (

@@ -24,6 +24,7 @@ from trec.i18n import localized
 
 from .models import StaffMessage
 from .selectors import staff_messages_for
+from .services import staff_message_draft, staff_message_preview, staff_message_write
 
 Audience = StaffMessage.Audience
 
@@ -132,8 +133,6 @@ def staff_message_page(request, *, group: StaffMessageGroup) -> StaffMessagePage
     """The steps of the page: "preview" renders the message as the sender would get it
     (nothing saved), "test" sends it to the sender only (the text stays in the form),
     anything else sends it to the chosen audience."""
-    from .services import staff_message_draft, staff_message_preview, staff_message_write
-
     form = StaffMessageForm(request.POST or None, group=group)
     page = StaffMessagePage(group=group, form=form)
     if request.method != "POST" or not form.is_valid():

@@ -7,12 +7,7 @@ from celery import shared_task
 from celery.utils.log import get_task_logger
 
 from .delivery import TransientDeliveryError, deliver
-from .services import (
-    digest_enqueue_weekly,
-    followups_enqueue_due,
-    outbox_sweep,
-    reminders_enqueue_due,
-)
+from .services import outbox_sweep, reminders_enqueue_due
 
 logger = get_task_logger(__name__)
 
@@ -53,18 +48,6 @@ def send_notification_batch(self, notification_ids: list[int]) -> dict:
 def enqueue_due_reminders() -> int:
 
     return reminders_enqueue_due()
-
-
-@shared_task(name="notifications.enqueue_followups", acks_late=True)
-def enqueue_followups() -> int:
-
-    return followups_enqueue_due()
-
-
-@shared_task(name="notifications.enqueue_weekly_digest", acks_late=True)
-def enqueue_weekly_digest() -> int:
-
-    return digest_enqueue_weekly()
 
 
 @shared_task(name="notifications.sweep_outbox", acks_late=True)

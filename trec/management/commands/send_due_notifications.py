@@ -9,6 +9,7 @@ the messages still waiting are theirs to send.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from events.notifications import digest_enqueue_weekly, followups_enqueue_due
 from trec.notifications import services
 from trec.notifications.models import Notification
 
@@ -24,8 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, digest: bool = False, **options):
         started = timezone.now()
         reminders = services.reminders_enqueue_due()
-        followups = services.followups_enqueue_due()
-        digests = services.digest_enqueue_weekly() if digest else 0
+        followups = followups_enqueue_due()
+        digests = digest_enqueue_weekly() if digest else 0
         services.outbox_sweep()
         since = Notification.objects.filter(updated_at__gte=started)
         sent = since.filter(status=Status.SENT).count()
