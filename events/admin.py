@@ -27,6 +27,7 @@ from import_export.admin import ImportMixin
 
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
+from trec.accounts.roles import is_coordinator
 from trec.audit_admin import AuditHistoryMixin
 from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish, side_by_side
 
@@ -264,13 +265,13 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
             "topics",
             MissingSpanishEventFilter,
         ]
-        if request.user.is_coordinator:
+        if is_coordinator(request.user):
             filters.append(("provider", CollapsedRelatedFilter))
         return filters
 
     def has_review_permission(self, request) -> bool:
         """Approving and returning listings is the coordinators' job."""
-        return request.user.is_coordinator
+        return is_coordinator(request.user)
 
     index_shortcuts = review_views.index_shortcuts  # the review desk on the admin index
 
@@ -313,7 +314,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
     # --- The form -------------------------------------------------------------------
 
     def get_fieldsets(self, request, obj=None):
-        coordinator = request.user.is_coordinator
+        coordinator = is_coordinator(request.user)
         fieldsets = [
             (
                 None,
@@ -389,7 +390,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["review_comment", "published_at"]
-        if not request.user.is_coordinator:
+        if not is_coordinator(request.user):
             readonly.append("status")
         return readonly
 
@@ -430,7 +431,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
                     "roster_url": reverse("admin:events_event_roster", args=[obj.pk]),
                     "cancel_url": reverse("admin:events_event_cancel", args=[obj.pk]),
                     "can_cancel": admin_views.can_cancel(self, request, obj),
-                    "is_coordinator": request.user.is_coordinator,
+                    "is_coordinator": is_coordinator(request.user),
                     "returned": obj.status == Event.Status.DRAFT and bool(obj.review_comment),
                     **self.listing_tools(request, obj),
                 }
@@ -440,7 +441,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
     # --- Saving -------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        coordinator = request.user.is_coordinator
+        coordinator = is_coordinator(request.user)
         if not change:
             obj.created_by = request.user
         obj._capacity_grew = (
@@ -782,7 +783,7 @@ class RegistrationAdmin(ProviderScopedAdmin):
 
     def has_add_permission(self, request):
         # Provider staff never add registrations; educators register themselves.
-        return request.user.is_coordinator and super().has_add_permission(request)
+        return is_coordinator(request.user) and super().has_add_permission(request)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from providers.models import Provider
+from trec.accounts.roles import is_coordinator
 from trec.exports import csv_cell
 from trec.notifications.staff_messages import staff_message_page
 from trec.rosters import PersonFacts, attended_by_row, grid_cells, grid_pairs
@@ -387,7 +388,7 @@ def import_template_view(model_admin, request):
     if not model_admin.has_import_permission(request):
         raise PermissionDenied
     provider_name = None
-    if request.user.is_coordinator:
+    if is_coordinator(request.user):
         first = Provider.objects.order_by("name").first()
         provider_name = first.name if first else "Your provider's name"
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trec.accounts.roles import is_coordinator
 from trec.i18n import localized
 from trec.validators import validate_image
 
@@ -49,7 +50,7 @@ class EventQuerySet(models.QuerySet):
 
     def for_user(self, user):
         """Events a back-office user may manage: their providers' (coordinators: all)."""
-        if user.is_coordinator:
+        if is_coordinator(user):
             return self
         return self.filter(provider__memberships__user=user)
 

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from providers.access import provider_ids_for
+from trec.accounts.roles import is_coordinator
 
 from .models import Wall
 
@@ -13,7 +14,7 @@ from .models import Wall
 def can_moderate(user, wall: Wall) -> bool:
     if not user.is_authenticated:
         return False
-    if user.is_coordinator:
+    if is_coordinator(user):
         return True
     if not user.is_staff:
         return False

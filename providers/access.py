@@ -6,12 +6,14 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.http import Http404
 
+from trec.accounts.roles import is_coordinator
+
 from .models import Provider
 
 
 def provider_ids_for(user) -> set[int] | None:
     """The provider ids a back-office user may manage; None means all (coordinators)."""
-    if user.is_coordinator:
+    if is_coordinator(user):
         return None
     cached = getattr(user, "_provider_ids", None)
     if cached is None:

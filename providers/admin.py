@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from events.models import Event
 from events.search import refresh_search_vectors
+from trec.accounts.roles import is_coordinator
 from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish
 
 from . import admin_views, services
@@ -39,7 +40,7 @@ UNREADABLE_IMAGE = _(
 
 
 def _is_coordinator(request) -> bool:
-    return request.user.is_active and request.user.is_coordinator
+    return request.user.is_active and is_coordinator(request.user)
 
 
 class ProviderMembershipInline(admin.TabularInline):

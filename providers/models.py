@@ -8,13 +8,14 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from trec.accounts.roles import is_coordinator
 from trec.validators import validate_image
 
 
 class ProviderQuerySet(models.QuerySet):
     def for_user(self, user):
         """The providers a staff user belongs to (coordinators: all of them)."""
-        if user.is_coordinator:
+        if is_coordinator(user):
             return self
         return self.filter(memberships__user=user)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from events.models import Registration, Topic
 from providers.access import provider_ids_for
+from trec.accounts.roles import is_coordinator
 
 from .forms import SurveyPlan
 from .models import Question, Response, Survey
@@ -38,7 +39,7 @@ def can_view_report(user, survey: Survey) -> bool:
     providers' events. Nobody else."""
     if not user.is_authenticated:
         return False
-    if user.is_coordinator:
+    if is_coordinator(user):
         return True
     if not user.is_staff or survey.kind != Survey.Kind.FEEDBACK or survey.event is None:
         return False
@@ -130,6 +131,6 @@ def builder_outline(survey: Survey):
 def get_survey_for_builder(*, slug: str, user) -> Survey:
     """Coordinators build and preview every survey; for anyone else there is no such
     survey to build."""
-    if not user.is_authenticated or not user.is_coordinator:
+    if not user.is_authenticated or not is_coordinator(user):
         raise Http404("No such survey")
     return get_object_or_404(Survey, slug=slug)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from events.models import Event
 from providers.access import provider_ids_for
 from trec import visitors
+from trec.accounts.roles import is_coordinator
 from trec.exports import csv_cell
 
 from . import reports, selectors, services
@@ -448,7 +449,7 @@ def gaps(request, slug):
     next ``months`` (default 6), ranked by gap score. Queries: fixed."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.is_coordinator:
+    if not is_coordinator(request.user):
         raise Http404("No such report")
     survey = get_object_or_404(Survey, slug=slug, kind=Survey.Kind.NEEDS)
     plan = selectors.plan_for(survey)
@@ -469,7 +470,7 @@ def attach_feedback(request, event_id):
         return redirect_to_login(reverse("home"))
     event = get_object_or_404(Event, pk=event_id)
     ids = provider_ids_for(request.user) if request.user.is_staff else set()
-    if not (request.user.is_coordinator or (ids and event.provider_id in ids)):
+    if not (is_coordinator(request.user) or (ids and event.provider_id in ids)):
         raise Http404("No such event")
     survey = services.feedback_survey_for_event(event=event)
     messages.success(request, _("Feedback survey attached: %(title)s") % {"title": survey.title})

@@ -202,6 +202,9 @@ class User(AbstractUser):
 
     @property
     def is_coordinator(self) -> bool:
+        """The role rule (trec.accounts.roles.is_coordinator), for templates and for the
+        layers below accounts (the outbox, the back-office site, the audit log), which
+        reach it through the user they are given. Code above them calls the function."""
         return is_coordinator(self)
 
     @property
