@@ -99,3 +99,11 @@ class AuditActorMiddleware(AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return None
+
+    @staticmethod
+    def _get_actor(request):
+        # The request's user as it is, still lazy: checking it here would load the
+        # session and the account before any view runs, so a database outage would
+        # escape the friendly 503 page. An entry written later resolves it (and keeps
+        # no actor for an anonymous visitor).
+        return getattr(request, "user", None)

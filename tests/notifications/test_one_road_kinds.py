@@ -13,7 +13,7 @@ from django.utils import timezone
 from communities import services as communities
 from communities.models import Membership
 from events import notifications as event_messages
-from events import program_services
+from events import program_services, review_mail
 from events import services as events
 from events.models import Attendance, Registration
 from events.proposals import services as proposals
@@ -117,6 +117,14 @@ def digest():
     event_messages.digest_enqueue_weekly()
 
 
+def review_digest():
+    """A coordinator who chose the daily digest hears of yesterday's submissions."""
+    factories.CoordinatorFactory(email=ED, review_digest=True)
+    yesterday = timezone.now() - datetime.timedelta(days=1)
+    factories.EventFactory(title="Phonics Playbook", status="submitted", submitted_at=yesterday)
+    review_mail.digest_enqueue()
+
+
 def cop_decision():
     community = CommunityFactory()
     membership = MembershipFactory(
@@ -176,6 +184,7 @@ TRIGGERS = {
     "event_reminder": reminder,
     "event_followup": followup,
     "weekly_digest": digest,
+    "review_digest": review_digest,
     "cop_decision": cop_decision,
     "cop_meeting_reminder": cop_reminder,
     "proposal_copresenter_invited": invited,
