@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
 
 COVER_WIDTHS = (480, 960, 1440)
 COVER_RATIO = (16, 9)
@@ -163,8 +164,6 @@ def cover_renditions_write(event) -> None:
         return
     renditions = {"source": name, "widths": []}
     if name:
-        from PIL import Image, ImageOps
-
         event.cover.open("rb")
         try:
             with Image.open(event.cover) as original:

@@ -42,6 +42,7 @@ from trec.notifications.services import notification_enqueue, notifications_enqu
 from .checkin import confirmation_extras
 from .ical import CANCEL, REQUEST, build_calendar, removed_sessions
 from .models import Attendance, Event, EventSession, Registration, SessionChoice
+from .review import submitted_on
 
 
 def promoted_window(choice: SessionChoice) -> str:
@@ -190,8 +191,6 @@ class ReviewDigest(NotificationKind):
     template = "events/email/review_digest"
 
     def check(self, notification):
-        from .review_mail import submitted_on
-
         super().check(notification)
         if notification.subject_obj.pk != notification.recipient_id:
             raise Skip("The digest belongs to someone else.")

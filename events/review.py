@@ -201,3 +201,16 @@ def review_queue():
 
 
 QUEUE_TITLE = gettext_lazy("Review desk")
+
+
+def submitted_on(day: datetime.date):
+    """Listings sent for review during `day` (local time) and still waiting."""
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    end = start + datetime.timedelta(days=1)
+    return (
+        Event.objects.filter(
+            status=Event.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
+        )
+        .select_related("provider")
+        .order_by("submitted_at", "pk")
+    )

@@ -15,6 +15,7 @@ from trec.notifications.kinds import stamp
 
 from .models import Event
 from .notifications import ListingSubmitted, ReviewDigest
+from .review import submitted_on
 
 
 def _coordinators(*, digest: bool) -> list[int]:
@@ -36,19 +37,6 @@ def submission_notify(*, event: Event) -> list[int]:
 def digest_day(now: datetime.datetime | None = None) -> datetime.date:
     """The day a digest sent now covers: the local day that just ended."""
     return timezone.localdate(now or timezone.now()) - datetime.timedelta(days=1)
-
-
-def submitted_on(day: datetime.date):
-    """Listings sent for review during `day` (local time) and still waiting."""
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    end = start + datetime.timedelta(days=1)
-    return (
-        Event.objects.filter(
-            status=Event.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
-        )
-        .select_related("provider")
-        .order_by("submitted_at", "pk")
-    )
 
 
 @transaction.atomic

@@ -38,3 +38,28 @@ def test_every_module_of_trec_is_in_a_layer():
     # and the app config.
     wiring = {"trec.settings", "trec.celery", "trec.wsgi", "trec.asgi", "trec.apps"}
     assert modules - named - wiring == set(), "add these to a layer in pyproject.toml"
+
+
+def test_imports_inside_functions_only_in_app_ready():
+    """An import inside a function hides a dependency from the contract (and usually a
+    cycle). The only place for one is an AppConfig.ready() in apps.py, which runs once
+    the models are loaded."""
+    import ast
+
+    hidden = []
+    for package in ("trec", "events", "communities", "providers", "surveys", "gratitude"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                if path.name == "apps.py" and node.name == "ready":
+                    continue
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{inner.lineno}"
+                    for inner in ast.walk(node)
+                    if isinstance(inner, ast.Import | ast.ImportFrom)
+                ]
+    assert hidden == []

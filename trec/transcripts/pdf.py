@@ -6,10 +6,12 @@ it is interpreted.
 
 from decimal import Decimal
 
+import segno
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from fpdf.fonts import FontFace
 
 from trec.formats import date_phrase, quantity_text
 from trec.i18n import plural_number
@@ -34,8 +36,6 @@ def _day(value) -> str:
 
 def _qr(pdf, data: str, *, x: float, y: float, size: float) -> None:
     """A QR code as vector squares (one rectangle per run of dark modules)."""
-    import segno
-
     matrix = segno.make(data, error="m").matrix
     module = size / len(matrix)
     pdf.set_fill_color(0, 0, 0)
@@ -146,8 +146,6 @@ def certificate_pdf(*, certificate, verify_url: str) -> bytes:
 def transcript_pdf(*, user, transcript, filters: dict) -> bytes:
     """The (filtered) transcript on portrait Letter pages: totals, then each school
     year's credits as a table."""
-    from fpdf.fonts import FontFace
-
     name = user.get_full_name() or user.email
     pdf = HubPDF(title=_("PD transcript: %(name)s") % {"name": name})
     pdf.add_page()
