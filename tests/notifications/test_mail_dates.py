@@ -127,8 +127,6 @@ def test_no_email_template_formats_a_date_with_djangos_filters():
         for path in (ROOT / "templates").rglob("*")
         if path.is_file()
         and ("email" in path.parts or path.suffix == ".txt")
-        # alert.* belongs to events/follows, which another change owns (see its tests)
-        and "follows" not in path.parts
     ]
     assert len(templates) > 40
     offenders = [
