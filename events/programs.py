@@ -163,9 +163,17 @@ class Schedule:
 
 
 def _decorate(sessions, choices) -> None:
+    """Each session's room, the viewer's choice of it, and (when they have not chosen it)
+    the session already in their schedule it overlaps, so the page says so next to it
+    before they tap: choosing it would be refused (program_services.session_choose)."""
     for session in sessions:
         session.my_choice = choices.get(session.pk)
         session.room = localized(session, "location") or _("Room to be announced")
+    chosen = [session for session in sessions if session.my_choice is not None]
+    for session in sessions:
+        session.clashes_with = None
+        if session.my_choice is None:
+            session.clashes_with = next((c for c in chosen if c.overlaps(session)), None)
 
 
 def schedule_page(*, slug: str, user) -> Schedule:

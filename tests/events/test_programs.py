@@ -77,6 +77,31 @@ def test_overlapping_choice_is_refused_with_the_clashing_session_named(client, s
     assert registration.session_choices.count() == 2
 
 
+def test_a_clashing_session_says_so_next_to_it_before_and_after_the_tap(client, summit):
+    """On a phone the page's message is far above the session: the session itself says
+    it overlaps the one already chosen, offers no Add button, and a refused tap comes
+    back to it."""
+    phonics = breakout(summit, "Phonics that sticks", 9, room="Room 101")
+    clash = breakout(summit, "Restorative circles", 9, minutes=90, room="Room 102")
+    later = breakout(summit, "Math talks", 11, room="Room 101")
+    registration = registered(summit)
+    client.force_login(registration.user)
+    schedule = reverse("events:schedule", kwargs={"slug": summit.slug})
+    choose = reverse("events:schedule_choose", kwargs={"slug": summit.slug})
+    client.post(choose, {"session": phonics.pk})
+
+    page = soup(client.get(schedule))
+    card = page.find(id=f"session-{clash.pk}")
+    note = card.find(class_="session-clash")
+    assert "Overlaps “Phonics that sticks”, already in your schedule" in note.get_text()
+    assert card.find("form") is None  # nothing to tap that would be refused
+    assert page.find(id=f"session-{later.pk}").find(class_="session-clash") is None
+    assert page.find(id=f"session-{later.pk}").find("form") is not None
+
+    response = client.post(choose, {"session": clash.pk})
+    assert response["Location"].endswith(f"#session-{clash.pk}")
+
+
 def test_back_to_back_sessions_do_not_overlap(summit):
     first = breakout(summit, "First", 9)
     second = breakout(summit, "Second", 10)

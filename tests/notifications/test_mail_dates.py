@@ -125,8 +125,7 @@ def test_no_email_template_formats_a_date_with_djangos_filters():
     templates = [
         path
         for path in (ROOT / "templates").rglob("*")
-        if path.is_file()
-        and ("email" in path.parts or path.suffix == ".txt")
+        if path.is_file() and ("email" in path.parts or path.suffix == ".txt")
     ]
     assert len(templates) > 40
     offenders = [
