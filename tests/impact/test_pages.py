@@ -74,6 +74,22 @@ def test_public_page_shows_figures_trend_charts_and_how_we_count(report, client)
     assert "fewer than 5 people is “withheld”" in how
 
 
+def test_the_public_page_summarises_first_and_opens_details_on_demand(report, client, coordinator):
+    """At a glance and the charts come first; every figure, the programs and each
+    breakdown are there in full but folded (a phone reader is not sent through every
+    table), while the coordinators' dashboard shows them open."""
+    page = html(client.get(reverse("impact:report")))
+    headings = [h2.get_text(strip=True) for h2 in page.select("main h2")]
+    assert headings.index("At a glance") < headings.index("Charts") < headings.index("Every figure")
+    folded = page.select("details.impact-details")
+    assert len(folded) >= 3 and not any(d.has_attr("open") for d in folded)
+    assert page.select_one("details.impact-details #figure-educators_served")
+    client.force_login(coordinator)
+    dashboard = html(client.get(reverse("impact:dashboard") + "?kind=year&year=2025"))
+    opened = dashboard.select("details.impact-details")
+    assert opened and all(d.has_attr("open") for d in opened)
+
+
 def test_trend_says_up_or_down_in_words(report, client, region):
     # 2026 has fewer people than 2025: "down", with an arrow and a percentage.
     compute(Period.year(2026))
@@ -113,7 +129,7 @@ def test_the_dashboard_shows_every_cell(report, client, coordinator):
     }
     assert rows["North Unified"] == ["2", "55"]
     assert not page.select("td.suppressed")
-    providers = page.find(id="by-provider").parent.get_text(" ", strip=True)
+    providers = page.find(id="by-provider").find_parent("section").get_text(" ", strip=True)
     assert "Reading Partners" in providers
 
 
