@@ -62,7 +62,7 @@ class MeetingInline(admin.StackedInline):
 @admin.register(Community)
 class CommunityAdmin(AuditHistoryMixin, BilingualAdminMixin, admin.ModelAdmin):
     form = CommunityAdminForm
-    bilingual_fields = ("title", "summary", "description", "materials")
+    bilingual_fields = ("title", "summary", "description", "materials", "photo_alt")
     list_display = ["title", "school_year", "kind", "status", "capacity", "roster_link"]
     list_filter = ["status", "kind", "school_year"]
     search_fields = ["title", "title_es", "summary"]

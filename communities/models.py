@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trec.validators import validate_image
+
 
 class CommunityQuerySet(models.QuerySet):
     def visible(self):
@@ -108,6 +110,24 @@ class Community(models.Model):
         blank=True,
         help_text=_("A list of questions; each needs an answer."),
     )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="communities/photos/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[validate_image],
+        help_text=_("A photo of the group or its work: JPEG, PNG, WebP or GIF, up to 2 MB."),
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    photo_alt_es = models.CharField(_("photo description in Spanish"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

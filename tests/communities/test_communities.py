@@ -7,7 +7,9 @@ import io
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from communities import services
 from communities.models import Community, Membership
@@ -284,3 +286,33 @@ def test_me_shows_my_communities_and_transcript_link(client, educator):
     page = text(client.get(reverse("accounts:me")))
     assert "Mentoring Circle" in page
     assert "My PD transcript and certificates" in page
+
+
+def test_a_community_shows_its_photo_with_a_description_in_the_readers_language(
+    client, settings, tmp_path
+):
+    """A coordinator gives a community a photo (checked and re-encoded like every
+    upload) and describes it in both languages; its page and card show it with its
+    size set (no layout shift), the card's copy decorative beside the title."""
+    settings.MEDIA_ROOT = tmp_path
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (11, 85, 99)).save(buffer, format="JPEG")
+    community = CommunityFactory(
+        photo_alt="Teachers around a table with picture books",
+        photo_alt_es="Docentes alrededor de una mesa con libros ilustrados",
+    )
+    community.photo.save("circle.jpg", ContentFile(buffer.getvalue()))
+    community.full_clean()  # the upload validator accepts it
+
+    page = BeautifulSoup(client.get(community.get_absolute_url()).content, "html.parser")
+    photo = page.select_one("img.community-photo")
+    assert photo["alt"] == "Teachers around a table with picture books"
+    assert (photo["width"], photo["height"]) == ("640", "360")
+    spanish = BeautifulSoup(
+        client.get(community.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content,
+        "html.parser",
+    )
+    assert spanish.select_one("img.community-photo")["alt"].startswith("Docentes alrededor")
+    listing = BeautifulSoup(client.get(reverse("communities:list")).content, "html.parser")
+    card = listing.select_one("img.community-card-photo")
+    assert card["alt"] == "" and card["loading"] == "lazy"
