@@ -49,7 +49,10 @@ def forget_in_the_audit_trail(user, *, now) -> None:
         return
     mentions = Q()
     for text in names:
+        # The changes are JSON: as text, a name may be written as is (PostgreSQL) or
+        # with its accents escaped (SQLite stores json.dumps' ASCII form).
         mentions |= Q(object_repr__contains=text) | Q(changes_as_text__contains=text)
+        mentions |= Q(changes_as_text__contains=_json(text))
     entries = LogEntry.objects.annotate(changes_as_text=Cast("changes", TextField())).filter(
         mentions
     )
