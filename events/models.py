@@ -645,6 +645,15 @@ class Registration(models.Model):
         return ahead + 1
 
 
+# The registrations that hold or wait for a place (not cancelled, not declined): the
+# people a change to the event concerns.
+ACTIVE = (
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.PENDING,
+)
+
+
 class Attendance(models.Model):
     """A registrant checked in at one session (programs record each session)."""
 

@@ -41,7 +41,7 @@ from trec.notifications.services import notification_enqueue, notifications_enqu
 
 from .checkin import confirmation_extras
 from .ical import CANCEL, REQUEST, build_calendar, removed_sessions
-from .models import Attendance, Event, EventSession, Registration, SessionChoice
+from .models import ACTIVE, Attendance, Event, EventSession, Registration, SessionChoice
 from .review import submitted_on
 
 
@@ -227,12 +227,6 @@ class ReviewDigest(NotificationKind):
 
 
 # --- Registrations, changes, reminders, follow-ups and the weekly digest ---------------
-
-ACTIVE = (
-    Registration.Status.CONFIRMED,
-    Registration.Status.WAITLISTED,
-    Registration.Status.PENDING,
-)
 
 
 def calendar_attachment(
@@ -769,32 +763,33 @@ def registrations_promoted_notify(*, registrations: Iterable[Registration]) -> N
         registration_notify(registration=registration, promoted=True)
 
 
-def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
-    """Everyone registered or waiting hears that the event is cancelled. Returns how many."""
+def _tell_everyone_registered(event: Event, *, kind: str, window: str, data=None) -> int:
+    """One message of `kind` to everyone registered or waiting for `event`; how many."""
     recipients = list(
         event.registrations.filter(status__in=ACTIVE).values_list("user_id", flat=True)
     )
     notifications_enqueue_many(
-        kind=EventCancelled.code,
+        kind=kind,
         model=Event,
-        rows=[(user_id, event.pk, "") for user_id in recipients],
-        data={"reason": reason},
+        rows=[(user_id, event.pk, window) for user_id in recipients],
+        data=data,
     )
     return len(recipients)
+
+
+def event_cancelled_notify(*, event: Event, reason: str = "") -> int:
+    """Everyone registered or waiting hears that the event is cancelled. Returns how many."""
+    return _tell_everyone_registered(
+        event, kind=EventCancelled.code, window="", data={"reason": reason}
+    )
 
 
 def event_withdrawn_notify(*, event: Event) -> int:
     """A published listing went back to its provider: everyone registered or waiting
     hears it is off the catalog for now. Returns how many."""
-    recipients = list(
-        event.registrations.filter(status__in=ACTIVE).values_list("user_id", flat=True)
+    return _tell_everyone_registered(
+        event, kind=EventWithdrawn.code, window=stamp(event.updated_at)
     )
-    notifications_enqueue_many(
-        kind=EventWithdrawn.code,
-        model=Event,
-        rows=[(user_id, event.pk, stamp(event.updated_at)) for user_id in recipients],
-    )
-    return len(recipients)
 
 
 def event_changed_notify(*, event: Event, changes: list[dict]) -> int:
@@ -803,16 +798,9 @@ def event_changed_notify(*, event: Event, changes: list[dict]) -> int:
     if event.status != Event.Status.PUBLISHED or not changes:
         return 0
     kind = get_kind(EventChanged.code)
-    recipients = list(
-        event.registrations.filter(status__in=ACTIVE).values_list("user_id", flat=True)
+    return _tell_everyone_registered(
+        event, kind=kind.code, window=kind.window_for(event), data={"changes": changes}
     )
-    notifications_enqueue_many(
-        kind=kind.code,
-        model=Event,
-        rows=[(user_id, event.pk, kind.window_for(event)) for user_id in recipients],
-        data={"changes": changes},
-    )
-    return len(recipients)
 
 
 @transaction.atomic

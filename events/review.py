@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from trec.accounts.models import User
 from trec.formats import date_phrase
 
-from .models import Event, EventSession, Registration
+from .models import ACTIVE, Event, EventSession
 
 # The fields a coordinator reviews, in the order of the listing's form.
 REVIEWED_FIELDS = [
@@ -53,11 +53,6 @@ REVIEWED_FIELDS = [
 ]
 SESSIONS = "sessions"
 SESSION_FIELDS = ["title", "title_es", "starts_at", "ends_at", "location", "location_es"]
-ACTIVE = (
-    Registration.Status.CONFIRMED,
-    Registration.Status.WAITLISTED,
-    Registration.Status.PENDING,
-)
 
 
 def _session_value(session: EventSession) -> dict:

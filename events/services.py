@@ -24,6 +24,7 @@ from . import review_mail, signals
 from .covers import cover_renditions_write, cover_theme_sync
 from .ical import calendar_changes, calendar_state
 from .models import (
+    ACTIVE,
     Attendance,
     Event,
     EventSession,
@@ -47,12 +48,6 @@ from .review import listing_snapshot
 from .search import refresh_search_vectors
 
 logger = logging.getLogger(__name__)
-
-ACTIVE = (
-    Registration.Status.CONFIRMED,
-    Registration.Status.WAITLISTED,
-    Registration.Status.PENDING,
-)
 
 
 class RegistrationClosed(ValidationError):
