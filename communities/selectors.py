@@ -1,14 +1,10 @@
-"""Reads the communities pages share, and the permission-checked lookups."""
+"""Reads the communities pages share (who may reach them: communities.access)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
 from django.utils import timezone
 
-from trec.accounts.roles import is_coordinator
 from trec.formats import date_phrase
 from trec.i18n import localized
 from trec.rosters import PersonFacts, attended_by_row, grid_cells
@@ -16,60 +12,6 @@ from trec.rosters import PersonFacts, attended_by_row, grid_cells
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
 
 Status = Membership.Status
-
-
-def get_community(*, slug: str, user) -> Community:
-    """A community anyone may see (drafts only for coordinators); otherwise 404."""
-    community = (
-        Community.objects.select_related("partner")
-        .prefetch_related("grade_bands", "facilitators")
-        .filter(slug=slug)
-        .first()
-    )
-    if community is None:
-        raise Http404("No such community")
-    if community.status == Community.Status.DRAFT and not is_coordinator(user):
-        raise Http404("No such community")
-    return community
-
-
-def can_manage(community: Community, user) -> bool:
-    """Coordinators, and this community's own facilitators (prefetched)."""
-    if not user.is_authenticated:
-        return False
-    return is_coordinator(user) or any(f.pk == user.pk for f in community.facilitators.all())
-
-
-class LoginRequired(Exception):
-    def __init__(self, response):
-        self.response = response
-
-
-def get_community_for_manager(*, request, slug: str) -> Community:
-    """The community, if the user runs it; anonymous visitors are sent to sign in,
-    anyone else is refused (403)."""
-    community = get_community(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        raise LoginRequired(redirect_to_login(request.get_full_path()))
-    if not can_manage(community, request.user):
-        raise PermissionDenied
-    return community
-
-
-def get_community_for_member(*, request, slug: str) -> tuple[Community, bool]:
-    """The community and whether the user runs it, for its accepted members, its
-    facilitators and coordinators; anonymous visitors are sent to sign in, anyone else
-    is refused (403)."""
-    community = get_community(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        raise LoginRequired(redirect_to_login(request.get_full_path()))
-    if can_manage(community, request.user):
-        return community, True
-    if Membership.objects.filter(
-        community=community, user=request.user, status=Status.ACCEPTED
-    ).exists():
-        return community, False
-    raise PermissionDenied
 
 
 def board_threads(community: Community) -> list[Thread]:

@@ -27,9 +27,9 @@ from trec.notifications.staff_messages import StaffMessageGroup
 from trec.transcripts.models import Credit
 from trec.transcripts.services import credits_replace, quarter_hours
 
+from .access import can_manage
 from .models import Community, Meeting, MeetingAttendance, Membership, Post, Thread
 from .notifications import MembershipDecision, decision_window
-from .selectors import can_manage
 
 Status = Membership.Status
 

@@ -3,27 +3,28 @@ for members, the meetings), applying and withdrawing, and the roster, attendance
 CSV and cohort e-mail for the people who run the community.
 
 Views parse the request, call one selector or service, and render or redirect. Who may
-see what is stated on each view.
+see what is stated on each view; the lookups that enforce it are in communities.access.
 """
 
 import csv
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec.accounts.decorators import signed_in
 from trec.exports import csv_cell
 from trec.forms import parse_id
 from trec.notifications.staff_messages import staff_message_page
 from trec.rosters import grid_pairs
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import ApplicationForm, MeetingForm, PostForm, ThreadForm
 from .models import Community, Membership, Post, Thread
 
@@ -62,7 +63,7 @@ def _detail_context(request, community: Community, form=None, refused=None) -> d
     if user.is_authenticated:
         membership = Membership.objects.filter(community=community, user=user).first()
         problems = services.eligibility_problems(community=community, user=user)
-    is_manager = selectors.can_manage(community, user)
+    is_manager = access.can_manage(community, user)
     is_member = membership is not None and membership.status == Status.ACCEPTED
     can_apply = (
         community.is_open
@@ -89,17 +90,21 @@ def _detail_context(request, community: Community, form=None, refused=None) -> d
 def detail(request, slug):
     """Who: everyone (drafts: coordinators only). Members, facilitators and coordinators
     also see the meetings with their join links."""
-    community = selectors.get_community(slug=slug, user=request.user)
+    community = access.access_community_for_viewer(user=request.user, slug=slug)
     return render(request, "communities/detail.html", _detail_context(request, community))
 
 
+def _community_url(slug) -> str:
+    """Where an anonymous visitor comes back to after signing in: the community's page."""
+    return reverse("communities:detail", kwargs={"slug": slug})
+
+
 @require_POST
+@signed_in(back_to=_community_url)
 def apply(request, slug):
     """Who: signed-in users (others are sent to sign in). Applies with one answer per
     question; an ineligible or invalid application re-shows the page explaining why."""
-    community = selectors.get_community(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(community.get_absolute_url())
+    community = access.access_community_for_viewer(user=request.user, slug=slug)
     form = ApplicationForm(request.POST, questions=community.questions)
     if not form.is_valid():
         context = _detail_context(request, community, form=form)
@@ -125,11 +130,10 @@ def apply(request, slug):
 
 
 @require_POST
+@signed_in(back_to=_community_url)
 def withdraw(request, slug):
     """Who: signed-in users, for their own application only."""
-    community = selectors.get_community(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(community.get_absolute_url())
+    community = access.access_community_for_viewer(user=request.user, slug=slug)
     membership = Membership.objects.filter(community=community, user=request.user).first()
     if membership is not None and membership.is_active:
         services.membership_withdraw(membership=membership)
@@ -143,14 +147,12 @@ def withdraw(request, slug):
 
 
 def manager_view(view):
-    """Look the community up for its managers: sign-in redirect, 403 or the view."""
+    """Sign in, then look the community up for its managers (403), and call the view."""
 
+    @signed_in
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        try:
-            community = selectors.get_community_for_manager(request=request, slug=slug)
-        except selectors.LoginRequired as login:
-            return login.response
+        community = access.access_community_for_manager(user=request.user, slug=slug)
         return view(request, community, *args, **kwargs)
 
     return wrapper
@@ -312,15 +314,13 @@ def meeting_new(request, community):
 
 
 def member_view(view):
-    """Look the community up for its members and managers: sign-in redirect, 403 or
-    the view, called with (request, community, is_manager, ...)."""
+    """Sign in, then look the community up for its members and managers (403), and
+    call the view with (request, community, is_manager, ...)."""
 
+    @signed_in
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        try:
-            community, is_manager = selectors.get_community_for_member(request=request, slug=slug)
-        except selectors.LoginRequired as login:
-            return login.response
+        community, is_manager = access.access_community_for_member(user=request.user, slug=slug)
         return view(request, community, is_manager, *args, **kwargs)
 
     return wrapper

@@ -1,5 +1,5 @@
 """Catalog reads: the filtered, sorted, paginated list with its facet counts, the event
-page's permission-checked lookup, and what is on this month for the home page.
+page (its permission-checked lookup is events.access), and what is on this month for the home page.
 
 Each read runs a fixed number of SQL queries whatever the number of results:
 
@@ -49,13 +49,13 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from providers.access import provider_ids_for
 from providers.models import Provider
 from trec.accounts.models import GradeBand, User
 from trec.cache import cache_seconds, versioned_key
 from trec.formats import date_phrase
 from trec.i18n import plural_number
 
+from .access import access_event_for_viewer
 from .filters import FREE, EventFilter, Sort, catalog_filter, start_of_day
 from .models import Event, EventSession, Registration, SavedEvent, Topic
 from .services import RegistrationClosed, check_open_for_registration
@@ -470,43 +470,6 @@ def catalog_page(*, params: QueryDict, page_number=None) -> Catalog:
 # --- One event ------------------------------------------------------------------------
 
 
-def event_is_public(event: Event) -> bool:
-    """Published events are public. So are events that were published and later
-    cancelled or archived: registrants, calendar files and shared links still point at
-    them, and the page says what happened. Drafts and listings under review are not,
-    nor are private events (a school visit on the provider's calendar)."""
-    if event.is_private:
-        return False
-    if event.status == Event.Status.PUBLISHED:
-        return True
-    return (
-        event.status in (Event.Status.CANCELLED, Event.Status.ARCHIVED)
-        and event.published_at is not None
-    )
-
-
-def can_view_event(*, event: Event, user) -> bool:
-    """Everyone sees public events; the event's own provider staff and coordinators
-    see the rest (to preview a draft or check a listing under review)."""
-    if event_is_public(event):
-        return True
-    if not user.is_authenticated:
-        return False
-    ids = provider_ids_for(user)
-    return ids is None or event.provider_id in ids
-
-
-def get_event_for_viewer(*, slug: str, user, queryset: QuerySet | None = None) -> Event:
-    """The event at `slug` if `user` may see it, else 404 (not 403: another provider's
-    draft is simply not there)."""
-    if queryset is None:
-        queryset = Event.objects.select_related("provider")
-    event = queryset.filter(slug=slug).first()
-    if event is None or not can_view_event(event=event, user=user):
-        raise Http404("No such event")
-    return event
-
-
 ROLE_LABELS = dict(User.Role.choices)
 
 
@@ -594,7 +557,7 @@ def event_page(*, slug: str, user) -> EventPage:
     if user.is_authenticated:
         saved = SavedEvent.objects.filter(event=OuterRef("pk"), user=user)
         queryset = queryset.annotate(is_saved=Exists(saved))
-    event = get_event_for_viewer(slug=slug, user=user, queryset=queryset)
+    event = access_event_for_viewer(user=user, slug=slug, queryset=queryset)
     prefetch_related_objects([event], "sessions", "topics", "grade_bands")
     registration = None
     if user.is_authenticated:

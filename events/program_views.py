@@ -2,14 +2,14 @@
 the check-in desk (search or QR code) and per-session attendance.
 
 Views parse the request, call one selector (events.programs) or one service
-(events.program_services), and render or redirect. Who may see what is stated on each.
+(events.program_services), and render or redirect. Who may see what is stated on each;
+the lookups that enforce it are in events.access.
 """
 
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -18,8 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec.accounts.decorators import signed_in
+
+from . import access, programs
 from . import program_services as services
-from . import programs
 from .checkin import checkin_path, qr_svg, registration_id_from_token
 from .ical import build_calendar
 from .models import Registration, SessionChoice
@@ -28,17 +30,20 @@ RETURN_TO = {"schedule": "events:schedule", "my": "events:my_schedule"}
 
 
 def _staff_page(view):
-    """Resolve the program for the check-in desk first (login / 404 / 403)."""
+    """Sign in, then resolve the program for the check-in desk (404 / 403)."""
 
+    @signed_in
     @wraps(view)
     def wrapper(request, slug, *args, **kwargs):
-        try:
-            event = programs.get_program_for_staff(request=request, slug=slug)
-        except programs.LoginNeeded as login:
-            return login.response
+        event = access.access_program_for_staff(user=request.user, slug=slug)
         return view(request, event, *args, **kwargs)
 
     return wrapper
+
+
+def _schedule_url(slug) -> str:
+    """Where an anonymous visitor comes back to after signing in: the schedule."""
+    return reverse("events:schedule", kwargs={"slug": slug})
 
 
 # --- The schedule ---------------------------------------------------------------------------
@@ -70,13 +75,12 @@ def _registration_for_choice(request, event):
 
 
 @require_POST
+@signed_in(back_to=_schedule_url)
 def schedule_choose(request, slug):
     """Who: signed-in users (others are sent to sign in) with a confirmed registration
     for the program. Adds a session to their schedule, or to its waiting list when full;
     an overlap with a session already chosen is refused with a message naming it."""
-    event = programs.get_program_for_viewer(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("events:schedule", kwargs={"slug": event.slug}))
+    event = access.access_program_for_viewer(user=request.user, slug=slug)
     session = programs.get_session_of(event=event, session_id=_int(request.POST.get("session")))
     registration = _registration_for_choice(request, event)
     if registration is None:
@@ -103,12 +107,11 @@ def schedule_choose(request, slug):
 
 
 @require_POST
+@signed_in(back_to=_schedule_url)
 def schedule_drop(request, slug):
     """Who: signed-in users, for their own schedule. Drops a session (or leaves its
     waiting list); the first person waiting gets the seat and an e-mail."""
-    event = programs.get_program_for_viewer(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("events:schedule", kwargs={"slug": event.slug}))
+    event = access.access_program_for_viewer(user=request.user, slug=slug)
     session = programs.get_session_of(event=event, session_id=_int(request.POST.get("session")))
     registration = _registration_for_choice(request, event)
     if registration is None:
@@ -123,12 +126,11 @@ def schedule_drop(request, slug):
 
 
 @require_safe
+@signed_in
 def my_schedule(request, slug):
     """Who: signed-in users (others are sent to sign in), about their own registration
     for a program they may see. Their chosen sessions, waiting lists and check-in code."""
-    event = programs.get_program_for_viewer(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    event = access.access_program_for_viewer(user=request.user, slug=slug)
     page = programs.my_schedule_page(event=event, user=request.user)
     checkin_qr = ""
     if page.registration and page.registration.status == Registration.Status.CONFIRMED:
@@ -143,12 +145,11 @@ def my_schedule(request, slug):
 
 
 @require_safe
+@signed_in
 def my_schedule_calendar(request, slug):
     """Who: signed-in users (others are sent to sign in). The sessions confirmed in their
     own schedule as an iCalendar file (empty calendar when none)."""
-    event = programs.get_program_for_viewer(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    event = access.access_program_for_viewer(user=request.user, slug=slug)
     sessions = programs.my_chosen_sessions(event=event, user=request.user)
     name = _("My schedule: %(title)s") % {"title": event.title}
     ics = build_calendar(sessions, name=name, include_join_links=True)

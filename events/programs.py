@@ -1,68 +1,22 @@
 """Reads for programs (summits, conferences, series): the public schedule grid, the
-educator's own schedule, the check-in desk and per-session attendance lists. Each page
-reads in a fixed number of queries, whatever the number of sessions or people."""
+educator's own schedule, the check-in desk and per-session attendance lists (who may
+reach them: events.access). Each page reads in a fixed number of queries, whatever the
+number of sessions or people."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from providers.access import provider_ids_for
 from trec.i18n import localized
 
-from .catalog import can_view_event, get_event_for_viewer
+from .access import access_program_for_viewer
 from .models import Attendance, Event, EventSession, ExpoBooth, Registration, SessionChoice
-
-
-class LoginNeeded(Exception):  # noqa: N818 - a redirect, not an error
-    def __init__(self, response):
-        self.response = response
-
-
-# --- Access ---------------------------------------------------------------------------
-
-
-def get_program_for_viewer(*, slug: str, user) -> Event:
-    """A program the user may see (as the event page), else 404; ordinary events have
-    no schedule page."""
-    event = get_event_for_viewer(slug=slug, user=user)
-    if event.kind != Event.Kind.PROGRAM:
-        raise Http404("Not a program")
-    return event
-
-
-def can_run_check_in(*, event: Event, user) -> bool:
-    """Coordinators and the event's own provider staff."""
-    if not user.is_authenticated:
-        return False
-    ids = provider_ids_for(user)
-    return ids is None or event.provider_id in ids
-
-
-def get_program_for_staff(*, request, slug: str) -> Event:
-    """The program whose check-in desk the user may run. Anonymous: LoginNeeded (a
-    redirect to sign in); an event they cannot see at all: 404; signed in but neither a
-    coordinator nor the provider's staff: 403."""
-    event = Event.objects.select_related("provider").filter(slug=slug).first()
-    if event is None or event.kind != Event.Kind.PROGRAM:
-        raise Http404("No such program")
-    if not request.user.is_authenticated:
-        raise LoginNeeded(redirect_to_login(request.get_full_path()))
-    if not can_view_event(event=event, user=request.user):
-        raise Http404("No such program")
-    if not can_run_check_in(event=event, user=request.user):
-        raise PermissionDenied(
-            _("Only the hub's coordinators and the provider's staff can do this.")
-        )
-    return event
-
 
 # --- Sessions with seats ---------------------------------------------------------------
 
@@ -179,7 +133,7 @@ def _decorate(sessions, choices) -> None:
 def schedule_page(*, slug: str, user) -> Schedule:
     """The program's sessions by time slot and room, with seats left and the viewer's own
     choices: four queries (event, sessions, registration, choices)."""
-    event = get_program_for_viewer(slug=slug, user=user)
+    event = access_program_for_viewer(user=user, slug=slug)
     sessions = list(sessions_with_seats(event))
     registration = viewer_registration(event=event, user=user)
     choices = my_choices(registration)

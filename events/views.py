@@ -8,25 +8,26 @@ import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from trec import visitors
+from trec.accounts.decorators import signed_in
 from trec.cache import cache_seconds, versioned_key
 
 from . import services, showcase
+from .access import access_event_for_viewer
 from .catalog import (
     active_registration,
     catalog_page,
     event_page,
-    get_event_for_viewer,
 )
 from .ical import build_calendar
 from .models import Event, Registration
@@ -191,7 +192,7 @@ def go(request, slug):
     """Who: everyone who may see the event. Counts a click on "Register on the
     provider's site" (for the impact report; one per person or device a day, and not
     past the per-address limit: trec.visitors), then sends the visitor there."""
-    event = get_event_for_viewer(slug=slug, user=request.user)
+    event = access_event_for_viewer(user=request.user, slug=slug)
     if event.registration_mode != Event.RegistrationMode.EXTERNAL:
         return redirect(event)
     if not visitors.over_limit(request, scope=CLICKS):
@@ -206,21 +207,17 @@ def go(request, slug):
 # --- Educator actions (POST, signed in) ----------------------------------------------
 
 
-def _event_or_login(request, slug):
-    """The event to act on, or a redirect to sign in that comes back to its page."""
-    event = get_event_for_viewer(slug=slug, user=request.user)
-    if not request.user.is_authenticated:
-        return event, redirect_to_login(event.get_absolute_url())
-    return event, None
+def _event_url(slug) -> str:
+    """Where an anonymous visitor comes back to after signing in: the event's page."""
+    return reverse("events:detail", kwargs={"slug": slug})
 
 
 @require_POST
+@signed_in(back_to=_event_url)
 def register(request, slug):
     """Who: signed-in users (others are sent to sign in). Registers the user:
     confirmed, waitlisted when full, or pending when the provider approves."""
-    event, login = _event_or_login(request, slug)
-    if login:
-        return login
+    event = access_event_for_viewer(user=request.user, slug=slug)
     if str(event.pk) in request.session.get(UNDO_CANCEL, {}):
         request.session[UNDO_CANCEL] = {
             key: until
@@ -262,12 +259,11 @@ def register(request, slug):
 
 
 @require_POST
+@signed_in(back_to=_event_url)
 def cancel(request, slug):
     """Who: signed-in users, for their own registration only (404 when they have
     none). A freed seat goes to the first person waiting."""
-    event, login = _event_or_login(request, slug)
-    if login:
-        return login
+    event = access_event_for_viewer(user=request.user, slug=slug)
     registration = active_registration(event=event, user=request.user)
     had_seat = registration.status == Registration.Status.CONFIRMED
     services.registration_cancel(registration=registration)
@@ -293,11 +289,10 @@ def _undo_cancel_open(request, page) -> bool:
 
 
 @require_POST
+@signed_in(back_to=_event_url)
 def save(request, slug):
     """Who: signed-in users. Saves the event for later, or un-saves it."""
-    event, login = _event_or_login(request, slug)
-    if login:
-        return login
+    event = access_event_for_viewer(user=request.user, slug=slug)
     if services.saved_event_toggle(event=event, user=request.user):
         messages.success(request, _("Saved for later. You'll find it in My hub."))
     else:

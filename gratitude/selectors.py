@@ -1,13 +1,11 @@
 """Reads the gratitude pages share. Every page runs a fixed number of queries, whatever
 the number of posts: hearts are a stored count on each post, and the viewer's own
-hearts on a page are one query."""
+hearts on a page are one query. Who may reach which wall and post: gratitude.access."""
 
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from trec.accounts.models import District
 from trec.forms import parse_id
@@ -38,23 +36,6 @@ def walls_overview(*, user) -> dict:
 def current_wall() -> Wall | None:
     """The wall open today (the most recently opened when several are), or None."""
     return Wall.objects.open_now().order_by("-opens_on").first()
-
-
-def get_wall_for_viewer(*, slug: str, user) -> Wall:
-    """A wall the viewer may read: any wall that has opened; one that has not only for
-    its moderators. Partners come prefetched."""
-    wall = get_object_or_404(Wall.objects.prefetch_related("partners"), slug=slug)
-    if wall.is_upcoming and not can_moderate(user, wall):
-        raise Http404("No such wall")
-    return wall
-
-
-def get_post_for_viewer(*, wall: Wall, pk: int, user) -> Post:
-    """An approved post; moderators may also open one that is not (yet) shown."""
-    post = get_object_or_404(Post.objects.select_related("recipient_district"), wall=wall, pk=pk)
-    if post.status != Post.Status.APPROVED and not can_moderate(user, wall):
-        raise Http404("No such post")
-    return post
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Gratitude walls: the archive, a wall, posting a thank-you, hearts, print and PDF,
 and the moderation queue. Views parse the request, call one selector or service, and
-render or redirect. Who may see what is stated on each view."""
+render or redirect. Who may see what is stated on each view; the lookups that enforce
+it are in gratitude.access."""
 
 import logging
 
@@ -13,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from trec import visitors
+from trec.accounts.decorators import signed_in
 from trec.forms import parse_id
 
-from . import selectors, services, spam
-from .access import get_wall_for_moderator, login_required_for_moderation
+from . import access, selectors, services, spam
 from .forms import HONEYPOT_FIELD, STAMP_FIELD, PostEditForm, PostForm
 from .models import Post
 from .pdf import wall_pdf
@@ -51,7 +52,7 @@ def wall(request, slug):
     for others). Approved posts, 24 a page, with search, filters and sorting.
     Queries: wall, partners, count, posts, districts, schools, the viewer's hearts
     (+ the pending count for moderators) — the same for 1 post or 2,000."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
     page = selectors.wall_page(
         wall=wall,
         params=request.GET,
@@ -69,8 +70,8 @@ def wall(request, slug):
 @visitors.with_device_cookie
 def post_detail(request, slug, pk):
     """Who: everyone, for approved posts (the share link); moderators for any post."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
-    post = selectors.get_post_for_viewer(wall=wall, pk=pk, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
+    post = access.access_post_for_viewer(user=request.user, wall=wall, pk=pk)
     hearted = selectors.hearted_ids(
         posts=[post], user=request.user, visitor_key=_hearts_key(request)
     )
@@ -90,7 +91,7 @@ def post_detail(request, slug, pk):
 def print_wall(request, slug):
     """Who: everyone who may read the wall. Every approved post (optionally one school
     or district's), laid out for paper: a gift for a school. Queries: fixed."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
     filters = selectors.WallFilters.from_params(request.GET)
     return render(
         request,
@@ -107,7 +108,7 @@ def print_wall(request, slug):
 @require_safe
 def pdf(request, slug):
     """Who: as the print view. The same posts as a PDF file to download."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
     filters = selectors.WallFilters.from_params(request.GET)
     posts = selectors.printable_posts(wall=wall, filters=filters)
     response = HttpResponse(wall_pdf(wall=wall, posts=posts), content_type="application/pdf")
@@ -123,7 +124,7 @@ def post(request, slug):
     """Who: anyone, signed in or not, while the wall is open (a closed wall shows why).
     GET shows the form; POST checks it, the spam defences and the rate limit, then adds
     the post (usually for review). A failed form keeps everything typed."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
     status = 200
     if request.method == "POST" and wall.is_open:
         form = PostForm(request.POST, request.FILES)
@@ -197,7 +198,7 @@ def heart(request, slug, pk):
     """Who: anyone. Adds the viewer's heart to an approved post, or takes it back: one
     per account, or without one per device (or address) a day, and only so many from
     one address in a few minutes (trec.visitors). Back to where they clicked."""
-    wall = selectors.get_wall_for_viewer(slug=slug, user=request.user)
+    wall = access.access_wall_for_viewer(user=request.user, slug=slug)
     post = get_object_or_404(Post.objects.approved(), wall=wall, pk=pk)
     if visitors.over_limit(request, scope=HEARTS):
         messages.error(
@@ -227,14 +228,12 @@ def heart(request, slug, pk):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
 def moderate(request, slug):
     """Who: coordinators, and staff of the wall's partner providers; anonymous visitors
     are sent to sign in, anyone else gets 404. The queue by status (pending first),
     50 a page, with approve / reject / hide per post or in bulk. Queries: fixed."""
-    login = login_required_for_moderation(request)
-    if login:
-        return login
-    wall = get_wall_for_moderator(slug=slug, user=request.user)
+    wall = access.access_wall_for_moderator(user=request.user, slug=slug)
     status = request.GET.get("status", Post.Status.PENDING)
     if status not in Post.Status.values:
         status = Post.Status.PENDING
@@ -287,13 +286,11 @@ def _moderation_message(action: str, count: int) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
 def moderate_edit(request, slug, pk):
     """Who: as the queue. Fix a typo in a post (its text, names, school and picture
     description; never the e-mail or the picture itself)."""
-    login = login_required_for_moderation(request)
-    if login:
-        return login
-    wall = get_wall_for_moderator(slug=slug, user=request.user)
+    wall = access.access_wall_for_moderator(user=request.user, slug=slug)
     post = get_object_or_404(Post.objects.select_related("recipient_district"), wall=wall, pk=pk)
     form = PostEditForm(request.POST or None, instance=post)
     if request.method == "POST" and form.is_valid():

@@ -1,16 +1,13 @@
 """Reads the survey pages share: the plan of a survey (questions, choices, sections,
-topics) and permission-checked lookups."""
+topics). Who may reach which survey page: surveys.access."""
 
 from __future__ import annotations
 
 from django.db.models import Count, F, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from events.models import Registration, Topic
-from providers.access import provider_ids_for
-from trec.accounts.roles import is_coordinator
+from events.models import Topic
 
 from .forms import SurveyPlan
 from .models import Question, Response, Survey
@@ -32,36 +29,6 @@ def plan_for(survey: Survey) -> SurveyPlan:
     if any(q.kind == Question.Kind.TOPIC_RANKING for q in questions):
         topics = list(Topic.objects.order_by("name"))
     return SurveyPlan(survey=survey, questions=questions, sections=sections, topics=topics)
-
-
-def can_view_report(user, survey: Survey) -> bool:
-    """Coordinators: every report. Provider staff: feedback surveys of their own
-    providers' events. Nobody else."""
-    if not user.is_authenticated:
-        return False
-    if is_coordinator(user):
-        return True
-    if not user.is_staff or survey.kind != Survey.Kind.FEEDBACK or survey.event is None:
-        return False
-    return survey.event.provider_id in provider_ids_for(user)
-
-
-def get_survey_for_report(*, slug: str, user) -> Survey:
-    """The survey when `user` may read its report; 404 otherwise (another provider's
-    event feedback is simply not found)."""
-    survey = get_object_or_404(Survey.objects.select_related("event__provider"), slug=slug)
-    if not can_view_report(user, survey):
-        raise Http404("No such report")
-    return survey
-
-
-def may_answer_feedback(user, survey: Survey) -> bool:
-    """Event feedback is for the event's registrants (attendees are invited)."""
-    if survey.event_id is None:
-        return True
-    return Registration.objects.filter(
-        event_id=survey.event_id, user=user, status=Registration.Status.CONFIRMED
-    ).exists()
 
 
 def submitted_response_exists(*, survey: Survey, user) -> bool:
@@ -126,11 +93,3 @@ def builder_outline(survey: Survey):
         groups.append((section, [q for q in questions if q.section_id == section.pk]))
     ordered = [q for _section, group in groups for q in group]
     return groups, ordered
-
-
-def get_survey_for_builder(*, slug: str, user) -> Survey:
-    """Coordinators build and preview every survey; for anyone else there is no such
-    survey to build."""
-    if not user.is_authenticated or not is_coordinator(user):
-        raise Http404("No such survey")
-    return get_object_or_404(Survey, slug=slug)

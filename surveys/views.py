@@ -1,6 +1,7 @@
 """Taking a survey (one page per section, Next/Back on the server, save and resume),
 the thank-you page, reports with crosstabs, the CSV export, the gap report, and
-attaching feedback to an event. Who may see what is stated on each view."""
+attaching feedback to an event. Who may see what is stated on each view; the lookups
+that enforce it are in surveys.access."""
 
 from __future__ import annotations
 
@@ -15,13 +16,11 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events.models import Event
-from providers.access import provider_ids_for
 from trec import visitors
-from trec.accounts.roles import is_coordinator
+from trec.accounts.decorators import signed_in
 from trec.exports import csv_cell
 
-from . import reports, selectors, services
+from . import access, reports, selectors, services
 from .forms import GapsForm, SurveyForm, initial_from_state
 from .models import Invitation, Survey
 
@@ -74,12 +73,13 @@ def _gate(request, plan, token: str):
         return render(
             request, "surveys/unavailable.html", {"survey": survey, "reason": state}, status=200
         )
+    # Not a decorator: only identified surveys need an account (anonymous ones do not).
     if not survey.anonymous and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if (
         survey.event_id
         and not survey.anonymous
-        and not selectors.may_answer_feedback(request.user, survey)
+        and not access.may_answer_feedback(request.user, survey)
     ):
         return render(
             request,
@@ -302,14 +302,13 @@ PREVIEW_STATE = "survey-preview-{pk}"
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@signed_in
 def preview(request, slug):
     """Who: coordinators (anonymous → sign in; everyone else 404). The survey exactly as
     a respondent sees it, page by page with the same form and checks, whether or not
     it is open; answers live in the session only and nothing is ever stored as a
     response. Finishing it goes back to the builder."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    survey = selectors.get_survey_for_builder(slug=slug, user=request.user)
+    survey = access.access_survey_for_builder(user=request.user, slug=slug)
     plan = selectors.plan_for(survey)
     builder = reverse("admin:surveys_survey_builder", args=[survey.pk])
     if not plan.pages or not plan.questions:
@@ -378,21 +377,14 @@ def thanks(request, slug):
     return render(request, "surveys/thanks.html", {"survey": survey})
 
 
-def _report_access(request, slug):
-    if not request.user.is_authenticated:
-        return None, redirect_to_login(request.get_full_path())
-    return selectors.get_survey_for_report(slug=slug, user=request.user), None
-
-
 @require_safe
+@signed_in
 def report(request, slug):
     """Who: coordinators; provider staff for feedback surveys of their own providers'
     events; anonymous → sign in; everyone else 404. Counts, percentages, means, % agree,
     SVG charts with tables, free text; ``?by=role|grade_band|district`` adds crosstabs.
     Queries: fixed whatever the number of questions and responses."""
-    survey, redirect_response = _report_access(request, slug)
-    if redirect_response:
-        return redirect_response
+    survey = access.access_survey_for_report(user=request.user, slug=slug)
     plan = selectors.plan_for(survey)
     by = request.GET.get("by", "")
     if by not in reports.CROSSTAB_FIELDS:
@@ -423,12 +415,11 @@ class _Echo:
 
 
 @require_safe
+@signed_in
 def report_csv(request, slug):
     """Who: as the report. Every submitted response, one row each, UTF-8 CSV; text that
     a spreadsheet would run as a formula is neutralised."""
-    survey, redirect_response = _report_access(request, slug)
-    if redirect_response:
-        return redirect_response
+    survey = access.access_survey_for_report(user=request.user, slug=slug)
     plan = selectors.plan_for(survey)
     writer = csv.writer(_Echo())
 
@@ -443,15 +434,12 @@ def report_csv(request, slug):
 
 
 @require_safe
+@signed_in
 def gaps(request, slug):
     """Who: coordinators (anonymous → sign in; everyone else 404); needs surveys only.
     Demand per topic (by grade band) against the catalog's events and seats in the
     next ``months`` (default 6), ranked by gap score. Queries: fixed."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_coordinator(request.user):
-        raise Http404("No such report")
-    survey = get_object_or_404(Survey, slug=slug, kind=Survey.Kind.NEEDS)
+    survey = access.access_needs_survey_for_coordinator(user=request.user, slug=slug)
     plan = selectors.plan_for(survey)
     form = GapsForm(request.GET or None)
     months = form.cleaned_data["months"] if form.is_bound and form.is_valid() else 6
@@ -461,17 +449,18 @@ def gaps(request, slug):
     return render(request, "surveys/gaps.html", {"survey": survey, "form": form, "gaps": data})
 
 
+def _home(**_kwargs) -> str:
+    """Where an anonymous visitor comes back to after signing in: the home page."""
+    return reverse("home")
+
+
 @require_POST
+@signed_in(back_to=_home)
 def attach_feedback(request, event_id):
     """Who: coordinators and staff of the event's provider (others 404; anonymous →
     sign in). Attaches the default feedback survey to the event, then back to the
     roster."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("home"))
-    event = get_object_or_404(Event, pk=event_id)
-    ids = provider_ids_for(request.user) if request.user.is_staff else set()
-    if not (is_coordinator(request.user) or (ids and event.provider_id in ids)):
-        raise Http404("No such event")
+    event = access.access_event_for_feedback_staff(user=request.user, event_id=event_id)
     survey = services.feedback_survey_for_event(event=event)
     messages.success(request, _("Feedback survey attached: %(title)s") % {"title": survey.title})
     return redirect(reverse("admin:events_event_roster", args=[event.pk]))

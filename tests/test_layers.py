@@ -63,3 +63,20 @@ def test_imports_inside_functions_only_in_app_ready():
                     if isinstance(inner, ast.Import | ast.ImportFrom)
                 ]
     assert hidden == []
+
+
+def test_one_way_to_send_visitors_to_sign_in():
+    """Views sign visitors in with trec.accounts.decorators.signed_in and get their
+    objects through access_<thing>_for_<role> lookups (docs/architecture.md,
+    "Permissions"): no second decorator, no lookup that takes the request and hands back
+    a response. The one inline check left is a survey that needs an account only when it
+    is not anonymous."""
+    allowed = {"trec/accounts/decorators.py": 1, "surveys/views.py": 1}
+    found = {}
+    for package in ("trec", "events", "communities", "providers", "surveys", "gratitude"):
+        for path in (ROOT / package).rglob("*.py"):
+            text = path.read_text()
+            calls = text.count("redirect_to_login(") + text.count("login_required")
+            if calls:
+                found[str(path.relative_to(ROOT))] = calls
+    assert found == allowed

@@ -3,7 +3,6 @@ and topic chips, managing them under /me/alerts/. (An alert e-mail's unsubscribe
 go to the outbox's one-click endpoint, trec.notifications.unsubscribe.)"""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import QueryDict
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from events.models import Topic
 from providers.models import Provider
+from trec.accounts.decorators import signed_in
 
 from . import services
 from .forms import FrequencyForm
@@ -33,7 +33,7 @@ def _back(request, default: str) -> str:
     return default
 
 
-@login_required
+@signed_in
 @require_safe
 def alerts(request):
     """Who: any signed-in user. Their saved searches and follows, how often each is
@@ -52,7 +52,7 @@ def alerts(request):
     )
 
 
-@login_required
+@signed_in
 @require_POST
 def alert_save(request):
     """Who: any signed-in user. "Tell me about new events like these" from the catalog:
@@ -76,7 +76,7 @@ def alert_save(request):
     return redirect(catalog_url)
 
 
-@login_required
+@signed_in
 @require_POST
 def follow(request):
     """Who: any signed-in user. Follow a provider (`provider`) or a topic (`topic`) by
@@ -101,7 +101,7 @@ def follow(request):
     return redirect(_back(request, default))
 
 
-@login_required
+@signed_in
 @require_POST
 def alert_update(request, pk: int):
     """Who: the search's owner (others 404). Change how often it is e-mailed."""
@@ -119,7 +119,7 @@ def alert_update(request, pk: int):
     return redirect("follows:list")
 
 
-@login_required
+@signed_in
 @require_POST
 def alert_delete(request, pk: int):
     """Who: the search's owner (others 404). Stop it."""

@@ -8,9 +8,12 @@
   conflict with, nor one that is not under review.
 - Managing a call (ranked table, decisions, scheduling, presenter hours): coordinators;
   other signed-in people 403.
+
+Lookups are ``access_<thing>_for_<role>(*, user, ...)``: they return the object or raise
+Http404 / PermissionDenied. Signing in is the view's decorator
+(trec.accounts.decorators.signed_in).
 """
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -21,17 +24,8 @@ from trec.accounts.roles import is_coordinator
 from .models import Call, Conflict, Presenter, Proposal, Reviewer
 
 
-class LoginNeeded(Exception):  # noqa: N818 - a redirect, not an error
-    def __init__(self, response):
-        self.response = response
-
-
-def _signed_in(request) -> None:
-    if not request.user.is_authenticated:
-        raise LoginNeeded(redirect_to_login(request.get_full_path()))
-
-
-def get_call(*, slug: str) -> Call:
+def access_call_for_viewer(*, user, slug: str) -> Call:
+    """A call anyone may see (`user` may be anonymous); 404 when there is none."""
     call = Call.objects.select_related("event").filter(slug=slug).first()
     if call is None:
         raise Http404("No such call")
@@ -46,27 +40,25 @@ def can_see_proposal(*, proposal: Proposal, user) -> bool:
     ).exists()
 
 
-def get_proposal_for_presenter(*, request, pk: int) -> Proposal:
-    _signed_in(request)
+def access_proposal_for_presenter(*, user, pk: int) -> Proposal:
     proposal = (
         Proposal.objects.select_related("call__event", "session_format", "room", "slot")
         .filter(pk=pk)
         .first()
     )
-    if proposal is None or not can_see_proposal(proposal=proposal, user=request.user):
+    if proposal is None or not can_see_proposal(proposal=proposal, user=user):
         raise Http404("No such proposal")
     return proposal
 
 
-def get_proposal_for_lead(*, request, pk: int) -> Proposal:
-    proposal = get_proposal_for_presenter(request=request, pk=pk)
-    if proposal.submitted_by_id != request.user.pk:
+def access_proposal_for_lead(*, user, pk: int) -> Proposal:
+    proposal = access_proposal_for_presenter(user=user, pk=pk)
+    if proposal.submitted_by_id != user.pk:
         raise Http404("No such proposal")
     return proposal
 
 
-def get_invitation(*, request, token: str) -> Presenter:
-    _signed_in(request)
+def access_invitation_for_invitee(*, user, token: str) -> Presenter:
     presenter = (
         Presenter.objects.select_related("proposal__call", "proposal__submitted_by")
         .filter(token=token, is_lead=False)
@@ -74,7 +66,7 @@ def get_invitation(*, request, token: str) -> Presenter:
     )
     if presenter is None:
         raise Http404("No such invitation")
-    if presenter.email.lower() != request.user.email.lower():
+    if presenter.email.lower() != user.email.lower():
         raise PermissionDenied(
             _(
                 "This invitation was sent to another e-mail address: sign in with that "
@@ -84,15 +76,14 @@ def get_invitation(*, request, token: str) -> Presenter:
     return presenter
 
 
-def get_call_for_reviewer(*, request, slug: str) -> Call:
-    _signed_in(request)
-    call = get_call(slug=slug)
-    if not Reviewer.objects.filter(call=call, user=request.user).exists():
+def access_call_for_reviewer(*, user, slug: str) -> Call:
+    call = access_call_for_viewer(user=user, slug=slug)
+    if not Reviewer.objects.filter(call=call, user=user).exists():
         raise Http404("No such call")
     return call
 
 
-def get_proposal_for_reviewer(*, request, call: Call, pk: int) -> Proposal:
+def access_proposal_for_reviewer(*, user, call: Call, pk: int) -> Proposal:
     proposal = (
         Proposal.objects.submitted()
         .select_related("session_format")
@@ -100,17 +91,13 @@ def get_proposal_for_reviewer(*, request, call: Call, pk: int) -> Proposal:
         .exclude(status=Proposal.Status.WITHDRAWN)
         .first()
     )
-    if (
-        proposal is None
-        or Conflict.objects.filter(proposal=proposal, reviewer=request.user).exists()
-    ):
+    if proposal is None or Conflict.objects.filter(proposal=proposal, reviewer=user).exists():
         raise Http404("No such proposal")
     return proposal
 
 
-def get_call_for_coordinator(*, request, slug: str) -> Call:
-    _signed_in(request)
-    call = get_call(slug=slug)
-    if not is_coordinator(request.user):
+def access_call_for_coordinator(*, user, slug: str) -> Call:
+    call = access_call_for_viewer(user=user, slug=slug)
+    if not is_coordinator(user):
         raise PermissionDenied(_("Only the hub's coordinators can do this."))
     return call

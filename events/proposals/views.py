@@ -1,11 +1,8 @@
-"""Pages of calls for proposals. Views parse the request, get their objects through
-``access`` (which says who may see what), call one service or selector, and render or
-redirect. Who may see each page is stated on it."""
-
-from functools import wraps
+"""Pages of calls for proposals. Views sign in with ``signed_in``, get their objects
+through ``access`` (which says who may see what), call one service or selector, and
+render or redirect. Who may see each page is stated on it."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,22 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from trec.accounts.decorators import signed_in
+
 from . import access, selectors, services
 from .forms import ConflictForm, DecideForm, PresenterForm, ProposalForm, ReviewForm, ScheduleForm
 from .models import Presenter, Proposal
 
 GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _login_first(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except access.LoginNeeded as login:
-            return login.response
-
-    return wrapper
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -47,7 +35,7 @@ def calls(request):
 @require_safe
 def call_detail(request, slug):
     """Who: everyone. What the call asks for, its dates, formats and how to propose."""
-    call = access.get_call(slug=slug)
+    call = access.access_call_for_viewer(user=request.user, slug=slug)
     return render(
         request,
         "proposals/call.html",
@@ -101,12 +89,10 @@ def _saved_message(request, proposal):
 
 
 @GET_POST
-@_login_first
+@signed_in
 def submit(request, slug):
     """Who: signed-in people (others are sent to sign in), while the call is open."""
-    call = access.get_call(slug=slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    call = access.access_call_for_viewer(user=request.user, slug=slug)
     form = ProposalForm(request.POST or None, request.FILES or None, call=call)
     if request.method == "POST" and form.is_valid():
         proposal = _save(request, call=call, form=form)
@@ -121,10 +107,10 @@ def submit(request, slug):
 
 
 @GET_POST
-@_login_first
+@signed_in
 def edit(request, pk):
     """Who: the proposal's lead presenter (everyone else 404), until the call closes."""
-    proposal = access.get_proposal_for_lead(request=request, pk=pk)
+    proposal = access.access_proposal_for_lead(user=request.user, pk=pk)
     call = proposal.call
     lead = proposal.presenters.filter(is_lead=True).first()
     form = ProposalForm(
@@ -148,11 +134,11 @@ def edit(request, pk):
 
 
 @require_safe
-@_login_first
+@signed_in
 def proposal_detail(request, pk):
     """Who: the proposal's presenters and coordinators (everyone else 404). Its status,
     presenters, and what to do next (edit, withdraw, confirm the session)."""
-    proposal = access.get_proposal_for_presenter(request=request, pk=pk)
+    proposal = access.access_proposal_for_presenter(user=request.user, pk=pk)
     selectors.presenters_of([proposal])
     presenting = any(
         p.user_id == request.user.pk and p.status == Presenter.Status.CONFIRMED
@@ -172,10 +158,10 @@ def proposal_detail(request, pk):
 
 
 @require_POST
-@_login_first
+@signed_in
 def withdraw(request, pk):
     """Who: the lead presenter (everyone else 404)."""
-    proposal = access.get_proposal_for_lead(request=request, pk=pk)
+    proposal = access.access_proposal_for_lead(user=request.user, pk=pk)
     try:
         services.proposal_withdraw(proposal=proposal, user=request.user)
     except ValidationError as refused:
@@ -186,10 +172,10 @@ def withdraw(request, pk):
 
 
 @require_POST
-@_login_first
+@signed_in
 def confirm(request, pk):
     """Who: the proposal's presenters (others 404 or a message). Confirms the session."""
-    proposal = access.get_proposal_for_presenter(request=request, pk=pk)
+    proposal = access.access_proposal_for_presenter(user=request.user, pk=pk)
     try:
         services.presentation_confirm(proposal=proposal, user=request.user)
     except ValidationError as refused:
@@ -200,11 +186,11 @@ def confirm(request, pk):
 
 
 @GET_POST
-@_login_first
+@signed_in
 def invitation(request, token):
     """Who: the signed-in person the invitation was sent to (another account: 403;
     an unknown token: 404). Confirm with a bio and photo, or decline."""
-    presenter = access.get_invitation(request=request, token=token)
+    presenter = access.access_invitation_for_invitee(user=request.user, token=token)
     form = PresenterForm(
         request.POST or None, request.FILES or None, initial={"bio": presenter.bio}
     )
@@ -238,11 +224,11 @@ def invitation(request, token):
 
 
 @require_safe
-@_login_first
+@signed_in
 def review_list(request, slug):
     """Who: the call's review committee only (everyone else 404). Proposals to score,
     without the ones they declared a conflict with."""
-    call = access.get_call_for_reviewer(request=request, slug=slug)
+    call = access.access_call_for_reviewer(user=request.user, slug=slug)
     queue = selectors.review_queue(call=call, user=request.user)
     done = sum(1 for proposal in queue if proposal.my_reviews)
     return render(
@@ -251,12 +237,12 @@ def review_list(request, slug):
 
 
 @GET_POST
-@_login_first
+@signed_in
 def review(request, slug, pk):
     """Who: the call's review committee (others 404; a proposal they declared a
     conflict with: 404). Score each criterion and comment; blind when the call says so."""
-    call = access.get_call_for_reviewer(request=request, slug=slug)
-    proposal = access.get_proposal_for_reviewer(request=request, call=call, pk=pk)
+    call = access.access_call_for_reviewer(user=request.user, slug=slug)
+    proposal = access.access_proposal_for_reviewer(user=request.user, call=call, pk=pk)
     mine = proposal.reviews.filter(reviewer=request.user).first()
     form = ReviewForm(request.POST or None, criteria=call.criteria.all(), review=mine)
     if request.method == "POST" and form.is_valid():
@@ -296,12 +282,12 @@ def review(request, slug, pk):
 
 
 @require_POST
-@_login_first
+@signed_in
 def conflict(request, slug, pk):
     """Who: the call's review committee (others 404). Declares a conflict of interest:
     the proposal leaves their list and any score they gave is removed."""
-    call = access.get_call_for_reviewer(request=request, slug=slug)
-    proposal = access.get_proposal_for_reviewer(request=request, call=call, pk=pk)
+    call = access.access_call_for_reviewer(user=request.user, slug=slug)
+    proposal = access.access_proposal_for_reviewer(user=request.user, call=call, pk=pk)
     form = ConflictForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     services.conflict_declare(proposal=proposal, reviewer=request.user, reason=reason)
@@ -328,20 +314,20 @@ def _manage_page(request, call, decide_form=None):
 
 
 @require_safe
-@_login_first
+@signed_in
 def manage(request, slug):
     """Who: coordinators (other signed-in people 403). The ranked table (mean score,
     spread, number of reviews), decisions in bulk, scheduling and presenter hours."""
-    call = access.get_call_for_coordinator(request=request, slug=slug)
+    call = access.access_call_for_coordinator(user=request.user, slug=slug)
     return _manage_page(request, call)
 
 
 @require_POST
-@_login_first
+@signed_in
 def decide(request, slug):
     """Who: coordinators. Accept, wait-list or decline the ticked proposals; their
     presenters are told by e-mail, each in their own language."""
-    call = access.get_call_for_coordinator(request=request, slug=slug)
+    call = access.access_call_for_coordinator(user=request.user, slug=slug)
     proposals = list(Proposal.objects.submitted().filter(call=call).only("pk", "title"))
     form = DecideForm(request.POST, proposals=proposals)
     if not form.is_valid():
@@ -376,12 +362,12 @@ def decide(request, slug):
 
 
 @GET_POST
-@_login_first
+@signed_in
 def schedule(request, slug, pk):
     """Who: coordinators. Place an accepted proposal into a room and a time slot; a
     taken room, a double-booked presenter or too many seats for the room are refused."""
-    call = access.get_call_for_coordinator(request=request, slug=slug)
-    proposal = access.get_proposal_for_presenter(request=request, pk=pk)
+    call = access.access_call_for_coordinator(user=request.user, slug=slug)
+    proposal = access.access_proposal_for_presenter(user=request.user, pk=pk)
     if proposal.call_id != call.pk:
         raise Http404("No such proposal")
     initial = {"slot": proposal.slot_id, "room": proposal.room_id}
@@ -416,11 +402,11 @@ def schedule(request, slug, pk):
 
 
 @require_POST
-@_login_first
+@signed_in
 def credits(request, slug):
     """Who: coordinators. Give presenters of confirmed sessions that have ended their
     PD hours now (the hourly task does it too)."""
-    call = access.get_call_for_coordinator(request=request, slug=slug)
+    call = access.access_call_for_coordinator(user=request.user, slug=slug)
     result = services.presenter_credits_sync(call=call)
     messages.success(
         request,

@@ -4,8 +4,9 @@ Spotlight segments (with recordings and provider links once it has taken place).
 from django import template
 from django.utils import timezone
 
+from events.access import can_run_check_in
 from events.models import Event, Registration
-from events.programs import can_run_check_in, expo_booths
+from events.programs import expo_booths
 
 register = template.Library()
 

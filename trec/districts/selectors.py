@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
@@ -49,15 +48,6 @@ def shared_educators(district: District):
     """Educators of `district` who share their transcript with it now."""
     shares = TranscriptShare.objects.filter(district=district, revoked_at__isnull=True)
     return district_educators(district).filter(pk__in=shares.values("user_id"))
-
-
-def get_shared_educator(*, partner: DistrictPartner, pk: int) -> User:
-    """An educator of the partner's district who shares their transcript with it; else
-    404 (another district's educators, and those who do not share, are not there)."""
-    educator = shared_educators(partner.district).filter(pk=pk).first()
-    if educator is None:
-        raise Http404("No such educator")
-    return educator
 
 
 def open_share(user) -> TranscriptShare | None:

@@ -2,13 +2,12 @@
 
 Who: the district pages are for district partners only (a coordinator assigns the role,
 bound to one district): anyone else signed in gets 403, and an educator of another
-district, or one who does not share, is a 404 for them."""
+district, or one who does not share, is a 404 for them (trec.districts.access)."""
 
 import io
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpResponse
@@ -17,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from openpyxl import Workbook
 
+from trec.accounts.decorators import signed_in
 from trec.transcripts import pdf
 from trec.transcripts.selectors import transcript_for
 from trec.transcripts.views import TRANSCRIPT_COLUMNS, transcript_csv_response, transcript_rows
 
-from . import selectors, services
+from . import access, selectors, services
 from .models import DistrictAccess
 
 PAGE_SIZE = 25
@@ -29,18 +29,11 @@ EXPORTS = (DistrictAccess.Action.CSV, DistrictAccess.Action.XLSX, DistrictAccess
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _partner(request):
-    partner = selectors.partner_for(request.user)
-    if partner is None:
-        raise PermissionDenied(_("This page is for district partners."))
-    return partner
-
-
-@login_required
+@signed_in
 @require_safe
 def dashboard(request):
     """Who: district partners, for their own district only."""
-    partner = _partner(request)
+    partner = access.access_district_for_partner(user=request.user)
     return render(
         request,
         "districts/dashboard.html",
@@ -48,11 +41,11 @@ def dashboard(request):
     )
 
 
-@login_required
+@signed_in
 @require_safe
 def educators(request):
     """Who: district partners. The district's educators who share their transcript."""
-    partner = _partner(request)
+    partner = access.access_district_for_partner(user=request.user)
     people = (
         selectors.shared_educators(partner.district)
         .select_related("school")
@@ -72,13 +65,13 @@ def educators(request):
     )
 
 
-@login_required
+@signed_in
 @require_safe
 def educator(request, pk: int):
     """Who: district partners, for an educator of their district who shares (else 404).
     Every view is logged for the educator to see on /me/data/."""
-    partner = _partner(request)
-    person = selectors.get_shared_educator(partner=partner, pk=pk)
+    partner = access.access_district_for_partner(user=request.user)
+    person = access.access_educator_for_partner(partner=partner, pk=pk)
     services.district_access_record(
         partner=partner, educator=person, action=DistrictAccess.Action.VIEWED
     )
@@ -89,19 +82,19 @@ def educator(request, pk: int):
     )
 
 
-@login_required
+@signed_in
 @require_safe
 def educator_export(request, pk: int, fmt: str):
     """Who: as `educator`. The transcript as CSV, XLSX or PDF (for certification or
     stipend records); every export is logged."""
-    partner = _partner(request)
+    partner = access.access_district_for_partner(user=request.user)
     if fmt not in (
         DistrictAccess.Action.CSV,
         DistrictAccess.Action.XLSX,
         DistrictAccess.Action.PDF,
     ):
         raise Http404("No such format")
-    person = selectors.get_shared_educator(partner=partner, pk=pk)
+    person = access.access_educator_for_partner(partner=partner, pk=pk)
     data = transcript_for(person)
     services.district_access_record(partner=partner, educator=person, action=fmt)
     name = f"pd-transcript-{person.pk}"
@@ -124,7 +117,7 @@ def educator_export(request, pk: int, fmt: str):
     return response
 
 
-@login_required
+@signed_in
 @require_POST
 def share(request):
     """Who: any signed-in user, for their own transcript. `share=1` shares it with the

@@ -3,11 +3,8 @@ dashboard picks a period, asks for a recompute, shows progress and the full
 breakdowns, and exports CSV and PDF. Who may see what is stated on each view."""
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +13,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from trec.accounts.decorators import signed_in
 from trec.accounts.roles import is_coordinator
 from trec.exports import csv_cell
 
@@ -24,20 +22,6 @@ from .forms import PeriodForm
 from .models import ImpactSnapshot
 from .pdf import report_pdf
 from .periods import Period
-
-
-def coordinators_only(view):
-    """Anonymous visitors sign in first; signed-in people who are not coordinators get 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_coordinator(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _period_from_slug(slug: str) -> Period:
@@ -73,7 +57,7 @@ def report_year(request, year: int):
 
 
 @require_safe
-@coordinators_only
+@signed_in(role=is_coordinator)
 def dashboard(request):
     """Who: coordinators (anonymous: sign in; everyone else: 403). Choose a period (a
     year, a school year or a date range); see its figures with full breakdowns (no
@@ -91,7 +75,7 @@ def dashboard(request):
 
 
 @require_POST
-@coordinators_only
+@signed_in(role=is_coordinator)
 def recompute(request):
     """Who: coordinators. Queue a recompute of the posted period (the task starts once
     this request commits); says so kindly when the task queue is down."""
@@ -121,7 +105,7 @@ def recompute(request):
 
 
 @require_safe
-@coordinators_only
+@signed_in(role=is_coordinator)
 def status(request, pk: int):
     """Who: coordinators. A snapshot's progress as JSON (the dashboard's script polls it)."""
     snapshot = ImpactSnapshot.objects.filter(pk=pk).defer("data").first()
@@ -138,7 +122,7 @@ def status(request, pk: int):
 
 
 @require_safe
-@coordinators_only
+@signed_in(role=is_coordinator)
 def export_csv(request, slug: str):
     """Who: coordinators. Every figure of a period's snapshot (metrics, every breakdown
     in full, monthly attendance, programs) as UTF-8 CSV for grant reporting."""
@@ -174,7 +158,7 @@ def export_csv(request, slug: str):
 
 
 @require_safe
-@coordinators_only
+@signed_in(role=is_coordinator)
 def export_pdf(request, slug: str):
     """Who: coordinators. The report for funders as a PDF (figures, trend, breakdowns,
     how we count). Small cells are withheld as on the public page: it is shared."""

@@ -3,7 +3,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,7 @@ from events.follows.selectors import new_from_follows
 from events.ical import build_calendar
 from events.proposals.selectors import my_invitations, my_proposals
 from trec.accounts import services
+from trec.accounts.decorators import signed_in
 from trec.accounts.forms import DeleteAccountForm, ProfileForm
 from trec.accounts.models import User
 from trec.accounts.selectors import personal_data, personal_data_rows
@@ -46,7 +46,7 @@ def _profile_page(request, *, template: str, success_message: str, default_next:
     return render(request, template, {"form": form, "next": _safe_next(request, "")})
 
 
-@login_required
+@signed_in
 def onboarding(request):
     """Who: any signed-in user. The short profile an educator completes after first login."""
     return _profile_page(
@@ -57,7 +57,7 @@ def onboarding(request):
     )
 
 
-@login_required
+@signed_in
 def profile(request):
     """Who: any signed-in user, for their own profile only."""
     return _profile_page(
@@ -68,7 +68,7 @@ def profile(request):
     )
 
 
-@login_required
+@signed_in
 def me(request):
     """Who: any signed-in user. Their own registrations, waiting lists, saved events."""
     feed_path = reverse("accounts:calendar_feed", kwargs={"token": request.user.calendar_token})
@@ -108,7 +108,7 @@ def calendar_feed(request, token: str):
     return response
 
 
-@login_required
+@signed_in
 @require_POST
 def calendar_reset(request):
     """Who: any signed-in user, for their own feed. The old feed URL stops working."""
@@ -123,7 +123,7 @@ def calendar_reset(request):
     return redirect(reverse("accounts:me") + "#calendar")
 
 
-@login_required
+@signed_in
 @require_GET
 def my_data(request):
     """Who: any signed-in user, for their own data. Download it; delete the account."""
@@ -141,7 +141,7 @@ def _download_name(request, extension: str) -> str:
     return f"trec-hub-my-data-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
-@login_required
+@signed_in
 @require_GET
 def my_data_json(request):
     """Who: any signed-in user, for their own data only. Everything the hub holds about
@@ -156,7 +156,7 @@ def my_data_json(request):
     return response
 
 
-@login_required
+@signed_in
 @require_GET
 def my_data_csv(request):
     """Who: any signed-in user, for their own data only. The same data as the JSON
@@ -172,7 +172,7 @@ def my_data_csv(request):
     return response
 
 
-@login_required
+@signed_in
 def delete_account(request):
     """Who: any signed-in educator, for their own account (back-office accounts are
     closed by a coordinator: the page says so and offers no form). POST deletes the

@@ -6,13 +6,13 @@ Who may see what is stated on each view."""
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from trec.accounts.decorators import signed_in
 from trec.exports import csv_cell
 
 from . import pdf, services
@@ -28,7 +28,7 @@ def _filters(request) -> dict:
     return {"school_year": school_year[:9], "source": source}
 
 
-@login_required
+@signed_in
 @require_safe
 def transcript(request):
     """Who: any signed-in user, for their own hours only."""
@@ -44,7 +44,7 @@ def transcript(request):
     )
 
 
-@login_required
+@signed_in
 @require_safe
 def transcript_csv(request):
     """Who: any signed-in user, for their own hours only. The filtered transcript as
@@ -82,7 +82,7 @@ def transcript_csv_response(data, *, filename: str) -> HttpResponse:
     return response
 
 
-@login_required
+@signed_in
 @require_POST
 def certificate_create(request):
     """Who: any signed-in user, for their own hours only. Issues (or finds) the
@@ -100,7 +100,7 @@ def certificate_create(request):
     return redirect(certificate)
 
 
-@login_required
+@signed_in
 @require_safe
 def transcript_pdf(request):
     """Who: any signed-in user, for their own hours only. The filtered transcript as a
