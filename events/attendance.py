@@ -1,7 +1,7 @@
 """Attendance at events and the PD hours it earns.
 
 Rosters mark who came through ``attendance_mark`` (sessions of an event; programs go
-through ``program_services.session_attendance_mark``), on-demand completions through
+through ``events.programs.services.session_attendance_mark``), on-demand completions through
 ``completions_verify``; both follow with ``event_credits_sync``, which hands the hours
 to the transcript ledger (trec.transcripts).
 

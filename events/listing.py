@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
 from .models import Event, EventSession, ListingTemplate, Registration
-from .resources import unique_slug
 
 # What a copy or a template carries over: texts in both languages and settings. Never
 # the status, review, dates, calendar state or counters.
@@ -111,7 +110,7 @@ def event_duplicate(*, event: Event, by, first_day: datetime.date | None = None)
         days = (first_day - _local_day(sessions[0].starts_at)).days
     copy = Event(
         provider_id=event.provider_id,
-        slug=unique_slug(event.title),
+        slug=services.unique_slug(event.title),
         status=Event.Status.DRAFT,
         created_by=by,
         **{name: getattr(event, name) for name in COPIED_FIELDS},
@@ -280,7 +279,7 @@ def event_from_template(*, template: ListingTemplate, by) -> Event:
         created_by=by,
         **values,
     )
-    event.slug = unique_slug(event.title or template.name)
+    event.slug = services.unique_slug(event.title or template.name)
     event.full_clean(exclude=["slug", "provider"])
     event.save()
     event.topics.set(template.topics.all())

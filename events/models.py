@@ -720,7 +720,7 @@ class SessionChoice(models.Model):
     """A session in an educator's personal schedule for a program: confirmed, or waiting
     for a seat. Only a confirmed program registration holds choices; seats and the
     waiting-list order are decided under the session's row lock
-    (events.program_services)."""
+    (events.programs.services)."""
 
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("In my schedule")

@@ -39,9 +39,9 @@ from trec.notifications.registry import (
 )
 from trec.notifications.services import notification_enqueue, notifications_enqueue_many
 
-from .checkin import confirmation_extras
 from .ical import CANCEL, REQUEST, build_calendar, removed_sessions
 from .models import ACTIVE, Attendance, Event, EventSession, Registration, SessionChoice
+from .programs.checkin import confirmation_extras
 from .review import submitted_on
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -43,7 +44,7 @@ from .notifications import (
     registration_notify,
     registrations_promoted_notify,
 )
-from .program_services import choices_drop_all
+from .programs.services import choices_drop_all
 from .review import listing_snapshot
 from .search import refresh_search_vectors
 
@@ -577,3 +578,13 @@ def saved_event_toggle(*, event: Event, user) -> bool:
         return False
     SavedEvent.objects.get_or_create(event=event, user=user)
     return True
+
+
+def unique_slug(title: str) -> str:
+    """A slug made from `title` that no event has yet ("-2", "-3"… when taken)."""
+    base = slugify(title)[:200].strip("-") or "event"
+    slug, n = base, 1
+    while Event.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

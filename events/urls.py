@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import program_urls, views
+from . import views
+from .programs import urls as program_urls
 
 app_name = "events"
 urlpatterns = [

@@ -303,7 +303,7 @@ def program_url(name, extra=None):
                 event=summit, user=w["member"]
             ).registration
             w["program_a"] = summit
-        from events.checkin import checkin_token
+        from events.programs.checkin import checkin_token
 
         args = [w["program_a"].slug]
         if extra == "registration":
@@ -344,7 +344,7 @@ ROUTES = {
     "events:cancel": (url("events:cancel", slug("published_a")), POST_ONLY),
     "events:save": (url("events:save", slug("published_a")), POST_ONLY),
     # Programs (provider A's summit): the schedule is public, my schedule needs an account,
-    # the check-in desk is for A's staff and coordinators (events.program_views).
+    # the check-in desk is for A's staff and coordinators (events.programs.views).
     "events:schedule": (program_url("events:schedule"), PUBLIC),
     "events:schedule_choose": (program_url("events:schedule_choose"), POST_ONLY),
     "events:schedule_drop": (program_url("events:schedule_drop"), POST_ONLY),
@@ -668,7 +668,7 @@ ROUTES = {
         lambda w: admin_url("events_event_cancel", w["published_a"].pk),
         ADMIN_A_ONLY,
     ),
-    # Listing fast (events.admin_listing): another provider's event is not found.
+    # Listing fast (events.admin.listing): another provider's event is not found.
     "admin:events_event_duplicate": (
         lambda w: admin_url("events_event_duplicate", w["published_a"].pk),
         ADMIN_A_ONLY,

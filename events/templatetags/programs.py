@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from events.access import can_run_check_in
 from events.models import Event, Registration
-from events.programs import expo_booths
+from events.programs.selectors import expo_booths
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from events import program_services
-from events.checkin import checkin_path, checkin_token, qr_png
 from events.models import Attendance, Event, Registration
+from events.programs import services as program_services
+from events.programs.checkin import checkin_path, checkin_token, qr_png
 from events.services import event_saved, registration_create
 from tests import factories
 from tests.factories import in_days

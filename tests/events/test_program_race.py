@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from events import program_services
 from events.models import EventSession, Registration, SessionChoice
+from events.programs import services as program_services
 from tests import factories
 from tests.races import fire_at_once
 

@@ -11,8 +11,8 @@ from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
 
-from events import program_services
 from events.models import Event, Registration, SessionChoice
+from events.programs import services as program_services
 from events.services import event_saved, registration_cancel, registration_create
 from tests import factories
 from tests.factories import in_days

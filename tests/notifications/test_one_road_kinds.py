@@ -13,9 +13,10 @@ from django.utils import timezone
 from communities import services as communities
 from communities.models import Membership
 from events import notifications as event_messages
-from events import program_services, review_mail
+from events import review_mail
 from events import services as events
 from events.models import Attendance, Registration
+from events.programs import services as program_services
 from events.proposals import services as proposals
 from tests import factories
 from tests.communities.factories import CommunityFactory, MeetingFactory, MembershipFactory

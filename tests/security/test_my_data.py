@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from communities.models import Community, MeetingAttendance, Membership, Thread
 from communities.models import Post as DiscussionPost
-from events import program_services
 from events.models import Attendance, Registration, SavedEvent, SessionChoice
+from events.programs import services as program_services
 from events.proposals.models import Proposal, Review
 from events.proposals.services import review_save
 from events.services import event_saved, registration_create

@@ -1,8 +1,8 @@
 """Program pages: the public schedule, the educator's own schedule and its calendar file,
 the check-in desk (search or QR code) and per-session attendance.
 
-Views parse the request, call one selector (events.programs) or one service
-(events.program_services), and render or redirect. Who may see what is stated on each;
+Views parse the request, call one selector (events.programs.selectors) or one service
+(events.programs.services), and render or redirect. Who may see what is stated on each;
 the lookups that enforce it are in events.access.
 """
 
@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from events import access
+from events.ical import build_calendar
+from events.models import Registration, SessionChoice
 from trec.accounts.decorators import signed_in
 
-from . import access, programs
-from . import program_services as services
+from . import selectors as programs
+from . import services
 from .checkin import checkin_path, qr_svg, registration_id_from_token
-from .ical import build_calendar
-from .models import Registration, SessionChoice
 
 RETURN_TO = {"schedule": "events:schedule", "my": "events:my_schedule"}
 

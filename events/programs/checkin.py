@@ -10,9 +10,8 @@ import segno
 from django.core import signing
 from django.urls import reverse
 
+from events.models import Event, Registration
 from trec.mail import absolute_url
-
-from .models import Event, Registration
 
 SALT = "events.checkin"
 

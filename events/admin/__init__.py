@@ -25,17 +25,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportMixin
 
+from events import attendance, services
+from events.models import Event, EventMaterial, EventSession, ExpoBooth, Registration, Topic
 from providers.access import ProviderScopedAdmin, provider_ids_for
 from providers.models import Provider
 from trec.accounts.roles import is_coordinator
 from trec.audit_admin import AuditHistoryMixin
 from trec.bilingual_admin import BILINGUAL_CSS, bilingual_fieldset, missing_spanish, side_by_side
 
-from . import admin_listing, admin_views, attendance, review_views, services
-from .admin_forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
+from . import listing as admin_listing
+from . import review_desk
+from . import views as admin_views
+from .forms import EventAdminForm, EventSessionInlineForm, RegistrationAddForm
 from .import_files import EventImportConfirmForm, ImportUploadStorage, sign_upload_name
 from .import_formats import ForgivingCSV, ForgivingXLSX, ImportFileError
-from .models import Event, EventMaterial, EventSession, ExpoBooth, Registration, Topic
 from .resources import EventResource
 
 logger = logging.getLogger(__name__)
@@ -273,7 +276,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
         """Approving and returning listings is the coordinators' job."""
         return is_coordinator(request.user)
 
-    index_shortcuts = review_views.index_shortcuts  # the review desk on the admin index
+    index_shortcuts = review_desk.index_shortcuts  # the review desk on the admin index
 
     def has_import_permission(self, request) -> bool:
         if not self.has_add_permission(request):
@@ -599,11 +602,11 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
                 page(admin_views.cancel_view),
                 name=f"{info}_cancel",
             ),
-            *review_views.urls(page, info),  # the coordinators' review desk
+            *review_desk.urls(page, info),  # the coordinators' review desk
             *super().get_urls(),
         ]
 
-    # --- Listing fast: duplicate, series, templates, bulk actions (events.admin_listing) ---
+    # --- Listing fast: duplicate, series, templates, bulk actions (events.admin.listing) ---
 
     def get_list_display(self, request):
         """Narrow enough for a 1366 px screen with the filters beside it: staff of a
@@ -691,7 +694,7 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
 
     def process_import(self, request, **kwargs):
         """The confirmation reads only the person's own, still waiting upload
-        (events.import_files); anything else is a 400 that says what to do."""
+        (events.admin.import_files); anything else is a 400 that says what to do."""
         if request.method == "POST" and self.has_import_permission(request):
             form = self.create_confirm_form(request)
             if not form.is_valid():

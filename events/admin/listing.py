@@ -24,13 +24,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from events import listing
+from events.models import ListingTemplate
 from providers.access import provider_ids_for
 from trec.exports import csv_cell
 from trec.forms import DateField, check_year, parse_id
 
-from . import listing
-from .admin_views import _context, get_event_for_editor
-from .models import ListingTemplate
+from .views import _context, get_event_for_editor
 
 # --- Forms -------------------------------------------------------------------------
 

@@ -15,13 +15,12 @@ from django.db.models import Max
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from events.attendance import attendance_mark
+from events.models import Event, EventSession, Registration, SessionChoice
+from events.notifications import SessionChoicePromoted, promoted_window
 from trec.attendance import check_arrival_day
 from trec.audit import Step, audit_record
 from trec.notifications.services import notification_enqueue
-
-from .attendance import attendance_mark
-from .models import Event, EventSession, Registration, SessionChoice
-from .notifications import SessionChoicePromoted, promoted_window
 
 
 class ScheduleError(ValidationError):

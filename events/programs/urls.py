@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import program_views as views
+from . import views
 
 urlpatterns = [
     path("<slug:slug>/schedule/", views.schedule, name="schedule"),

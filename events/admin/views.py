@@ -23,15 +23,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from events import attendance, services
+from events.models import Attendance, Event, EventSession, Registration
 from providers.models import Provider
 from trec.accounts.roles import is_coordinator
 from trec.exports import csv_cell
 from trec.notifications.staff_messages import staff_message_page
 from trec.rosters import PersonFacts, attended_by_row, grid_cells, grid_pairs
 
-from . import attendance, services
-from .admin_forms import CancelForm, ReturnForm
-from .models import Attendance, Event, EventSession, Registration
+from .forms import CancelForm, ReturnForm
 from .resources import example_rows
 
 Status = Registration.Status

@@ -17,12 +17,12 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events import review_mail, services
+from events.models import Event
+from events.review import QUEUE_TITLE, listing_changes, review_queue, waiting_phrase
 from trec.notifications.kinds import stamp
 
-from . import review_mail, services
-from .admin_forms import ReturnForm
-from .models import Event
-from .review import QUEUE_TITLE, listing_changes, review_queue, waiting_phrase
+from .forms import ReturnForm
 
 
 class QueueReturnForm(ReturnForm):

@@ -13,10 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.access import access_program_for_viewer
+from events.models import Attendance, Event, EventSession, ExpoBooth, Registration, SessionChoice
 from trec.i18n import localized
-
-from .access import access_program_for_viewer
-from .models import Attendance, Event, EventSession, ExpoBooth, Registration, SessionChoice
 
 # --- Sessions with seats ---------------------------------------------------------------
 
@@ -119,7 +118,7 @@ class Schedule:
 def _decorate(sessions, choices) -> None:
     """Each session's room, the viewer's choice of it, and (when they have not chosen it)
     the session already in their schedule it overlaps, so the page says so next to it
-    before they tap: choosing it would be refused (program_services.session_choose)."""
+    before they tap: choosing it would be refused (events.programs.services.session_choose)."""
     for session in sessions:
         session.my_choice = choices.get(session.pk)
         session.room = localized(session, "location") or _("Room to be announced")

@@ -16,18 +16,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, results, widgets
 
+from events.models import Event, EventSession, Topic
+from events.review_mail import submission_notify
+from events.services import event_saved, unique_slug
 from providers.access import provider_ids_for
 from providers.models import Provider
 from trec.accounts.models import GradeBand
-
-from .models import Event, EventSession, Topic
-from .review_mail import submission_notify
-from .services import event_saved
 
 logger = logging.getLogger(__name__)
 
@@ -479,15 +477,6 @@ def create_session(event: Event, row_values) -> EventSession:
         ends_at=row_values.session_end,
         **{field: getattr(row_values, column) for column, field in SESSION_TEXTS.items()},
     )
-
-
-def unique_slug(title: str) -> str:
-    base = slugify(title)[:200].strip("-") or "event"
-    slug, n = base, 1
-    while Event.objects.filter(slug=slug).exists():
-        n += 1
-        slug = f"{base}-{n}"
-    return slug
 
 
 def example_rows(*, with_provider: str | None) -> list[list[str]]:

@@ -8,12 +8,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events.models import Event, EventSession, Registration
+from events.services import (
+    check_capacity,
+    check_open_for_registration,
+    event_unpublish_audience,
+    unique_slug,
+)
 from trec.accounts.models import User
 from trec.forms import DateTimeField
-
-from .models import Event, EventSession, Registration
-from .resources import unique_slug
-from .services import check_capacity, check_open_for_registration, event_unpublish_audience
 
 
 def https_urls(db_field, **kwargs):
