@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from trec.accounts.roles import is_coordinator
 from trec.audit import Step, audit_record
 from trec.notifications import services as notifications
 from trec.notifications.kinds import stamp
@@ -326,6 +327,58 @@ def event_saved(*, event: Event) -> None:
     cover_renditions_write(event)
     refresh_search_vectors(event_ids=[event.pk])
     event_calendar_follow(event=event)
+
+
+@dataclass(frozen=True)
+class EventSaved:
+    """What a back-office save did besides writing the fields (for the page's messages)."""
+
+    submitted: bool = False  # newly sent to the coordinators for review
+    published: bool = False
+    refused: str = ""  # why publishing was refused (the listing stays as it was)
+    unlisted: bool = False  # taken off the catalog
+    told: int = 0  # registrants e-mailed because it left the catalog
+    promoted: int = 0  # people moved from the waiting list into new seats
+
+
+def _capacity_grew(old: int | None, new: int | None) -> bool:
+    if old is None:
+        return False  # it was unlimited: nobody can be waiting for a seat
+    return new is None or new > old
+
+
+@transaction.atomic
+def event_save(*, event: Event, by, status: str, capacity_before: int | None = None) -> EventSaved:
+    """A listing saved in the back office, its sessions included. What derives from it is
+    recomputed (``event_saved``), then its status moves only the ways the rules allow:
+    provider staff's saves go to review (``event_submit``); a coordinator's choice of
+    `status` publishes through ``event_approve``, takes a published listing off the
+    catalog through ``event_unpublish`` (registrants told), and is written as it is
+    otherwise. Capacity that grew from `capacity_before` (None: a new listing) fills
+    seats from the waiting list."""
+    event_saved(event=event)
+    outcome = {}
+    if not is_coordinator(by):
+        newly = event.status == Event.Status.DRAFT
+        event_submit(event=event, actor=by)
+        outcome["submitted"] = newly and event.status == Event.Status.SUBMITTED
+    elif status != event.status:
+        if status == Event.Status.PUBLISHED:
+            try:
+                event_approve(event=event, actor=by)
+            except ValidationError as refused:
+                outcome["refused"] = refused.messages[0]
+            else:
+                outcome["published"] = True
+        elif event.status == Event.Status.PUBLISHED:
+            outcome["told"] = event_unpublish(event=event, status=status, actor=by)
+            outcome["unlisted"] = True
+        else:
+            event.status = status
+            event.save(update_fields=["status", "updated_at"])
+    if _capacity_grew(capacity_before, event.capacity):
+        outcome["promoted"] = len(waitlist_fill(event=event))
+    return EventSaved(**outcome)
 
 
 def _tell_provider(event: Event, *, kind: str) -> None:

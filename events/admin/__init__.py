@@ -69,12 +69,6 @@ def _registrations_with(status: str):
     return Coalesce(Subquery(counts), 0)
 
 
-def _capacity_grew(old: int | None, new: int | None) -> bool:
-    if old is None:
-        return False  # it was unlimited: nobody can be waiting for a seat
-    return new is None or new > old
-
-
 class CollapsedRelatedFilter(admin.RelatedFieldListFilter):
     """A related-object filter that starts folded: the provider list is a hundred long."""
 
@@ -444,78 +438,54 @@ class EventAdmin(AuditHistoryMixin, ImportMixin, ProviderScopedAdmin):
     # --- Saving -------------------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        coordinator = is_coordinator(request.user)
         if not change:
             obj.created_by = request.user
-        obj._capacity_grew = (
-            change
-            and "capacity" in form.changed_data
-            and _capacity_grew(form.initial.get("capacity"), obj.capacity)
-        )
-        publish = (
-            coordinator and "status" in form.changed_data and obj.status == Event.Status.PUBLISHED
-        )
-        if publish:
-            # Publishing goes through the service: it stamps published_at and tells the provider.
-            obj.status = form.initial.get("status") or Event.Status.DRAFT
-        obj._publish = publish  # after the sessions are saved (save_related)
-        unpublish = coordinator and change and form.initial.get("status") == Event.Status.PUBLISHED
-        if unpublish and obj.status != Event.Status.PUBLISHED:
-            # As a return does: through the service, which tells the registrants.
-            obj._unpublish, obj.status = obj.status, Event.Status.PUBLISHED
         super().save_model(request, obj, form, change)
-        if not coordinator:
-            before = obj.status
-            services.event_submit(event=obj, actor=request.user)
-            if obj.status == Event.Status.SUBMITTED and before != Event.Status.SUBMITTED:
-                self.message_user(
-                    request,
-                    _("“%(title)s” was sent to the hub's coordinators for review.")
-                    % {"title": obj.title},
-                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        # The status and what follows from the save (review, publishing, registrants
+        # told, seats filled) are the service's, once the sessions are saved too.
         event = form.instance
-        services.event_saved(event=event)
-        if getattr(event, "_publish", False):
-            try:
-                services.event_approve(event=event, actor=request.user)
-            except ValidationError as refused:
-                self.message_user(request, refused.messages[0], messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("“%(title)s” is published; the provider has been e-mailed.")
-                    % {"title": event.title},
-                )
-        if getattr(event, "_unpublish", None):
-            told = services.event_unpublish(
-                event=event, status=event._unpublish, actor=request.user
+        saved = services.event_save(
+            event=event,
+            by=request.user,
+            status=form.requested_status,
+            capacity_before=form.initial.get("capacity") if change else None,
+        )
+        title = {"title": event.title}
+        if saved.submitted:
+            self.message_user(
+                request, _("“%(title)s” was sent to the hub's coordinators for review.") % title
             )
+        if saved.refused:
+            self.message_user(request, saved.refused, messages.ERROR)
+        if saved.published:
+            self.message_user(
+                request, _("“%(title)s” is published; the provider has been e-mailed.") % title
+            )
+        if saved.unlisted:
             self.message_user(
                 request,
-                _("“%(title)s” is off the catalog.") % {"title": event.title}
-                if not told
+                _("“%(title)s” is off the catalog.") % title
+                if not saved.told
                 else ngettext(
                     "“%(title)s” is off the catalog; %(count)d registrant was e-mailed.",
                     "“%(title)s” is off the catalog; %(count)d registrants were e-mailed.",
-                    told,
+                    saved.told,
                 )
-                % {"title": event.title, "count": told},
+                % {**title, "count": saved.told},
             )
-        if getattr(event, "_capacity_grew", False):
-            promoted = services.waitlist_fill(event=event)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d person moved from the waiting list into a new seat.",
-                        "%(count)d people moved from the waiting list into the new seats.",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
+        if saved.promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person moved from the waiting list into a new seat.",
+                    "%(count)d people moved from the waiting list into the new seats.",
+                    saved.promoted,
                 )
+                % {"count": saved.promoted},
+            )
 
     # --- Coordinator actions ------------------------------------------------------------
 
@@ -808,21 +778,30 @@ class RegistrationAdmin(ProviderScopedAdmin):
     def waitlist_position(self, registration):
         return registration.waitlist_position or "—"
 
-    def save_model(self, request, obj, form, change):
+    def save_form(self, request, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
-        result = services.registration_create(event=obj.event, user=obj.user)
-        saved = result.registration
-        for name in ("pk", "status", "queue_number", "created_at", "confirmed_at"):
-            setattr(obj, name, getattr(saved, name))
-        obj._state.adding = False
-        obj._state.db = saved._state.db
+            return super().save_form(request, form, change)
+        # Adding goes through the service (seats, waiting list, e-mail): the page logs and
+        # shows the registration it made, or the one that was already there.
+        result = services.registration_create(
+            event=form.cleaned_data["event"], user=form.cleaned_data["user"]
+        )
         if not result.created:
             self.message_user(
                 request,
-                _("%(user)s was already registered; nothing changed.") % {"user": obj.user},
+                _("%(user)s was already registered; nothing changed.")
+                % {"user": result.registration.user},
                 messages.WARNING,
             )
+        return result.registration
+
+    def save_model(self, request, obj, form, change):
+        if change:  # an added registration was saved by the service (save_form)
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:  # the same: nothing is left to save for an added one
+            super().save_related(request, form, formsets, change)
 
     @admin.action(
         permissions=["change"],

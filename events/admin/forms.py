@@ -89,6 +89,15 @@ class EventAdminForm(forms.ModelForm):
             self.fields["slug"].required = False
             self.fields["slug"].help_text = _("Leave blank to make one from the title.")
 
+    def _post_clean(self):
+        # The status field asks for a move that services.event_save makes once the
+        # sessions are saved too (publishing, review, registrants told): until then the
+        # listing keeps the status it has. Without the field (provider staff), it stays.
+        current = self.instance.status
+        super()._post_clean()
+        self.requested_status = self.instance.status
+        self.instance.status = current
+
     def clean_capacity(self):
         capacity = self.cleaned_data.get("capacity")
         if "capacity" in self.changed_data:

@@ -5,6 +5,7 @@ e-mailed), cancelling e-mails the registrants, and more seats promote people wai
 import datetime
 
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -453,6 +454,9 @@ def test_coordinators_register_someone_by_the_catalog_rules(client, coordinator,
     assert response.status_code == 200
     registration = Registration.objects.get(user=walk_in, event=full)
     assert registration.status == WAITING and registration.waitlist_position == 1
+    # The page logs and links the registration the service made.
+    assert "was added successfully" in messages_on(response)
+    assert LogEntry.objects.get(action_flag=ADDITION).object_id == str(registration.pk)
 
 
 @pytest.mark.django_db

@@ -58,7 +58,8 @@ def test_public_page_shows_figures_trend_charts_and_how_we_count(report, client)
     assert headline[0].startswith("8 Educators served")
     assert "↑ up from none in 2024" in headline[0]
     assert "Students indirectly impacted" in headline[3] and headline[3].startswith("155")
-    # Three charts, each an image with a title, each followed by its table.
+    # Three charts, each an image with a title, each followed by its table (folded
+    # under "Show the figures" on phones; the style sheet shows it open from 48rem).
     figures = page.select("figure.impact-chart")
     assert [f.h3.get_text() for f in figures] == [
         "Event attendance by month",
@@ -68,7 +69,9 @@ def test_public_page_shows_figures_trend_charts_and_how_we_count(report, client)
     for figure in figures:
         svg = figure.find("svg")
         assert svg["role"] == "img" and svg.find("title").get_text()
-        assert figure.find("table")
+        folded = figure.select_one("details.chart-figures")
+        assert folded.summary.get_text(strip=True) == "Show the figures"
+        assert folded.find("table") and not folded.has_attr("open")
     how = page.find(id="how-heading").parent.get_text(" ", strip=True)
     assert "Someone who attended twice, or ten times, counts once." in how
     assert "fewer than 5 people is “withheld”" in how
