@@ -83,3 +83,33 @@ def test_one_way_to_send_visitors_to_sign_in():
             if calls:
                 found[str(path.relative_to(ROOT))] = calls
     assert found == allowed
+
+
+def test_access_lookups_take_the_user_never_the_request():
+    """docs/architecture.md, "Permissions": the lookups in the apps' access.py are
+    `access_<thing>_for_<role>(*, user, ...)`, and nothing there takes the request
+    (signing in is the decorator's) or answers with a response."""
+    import ast
+
+    modules = [
+        path
+        for package in ("trec", "events", "communities", "providers", "surveys", "gratitude")
+        for path in (ROOT / package).rglob("access.py")
+    ]
+    assert len(modules) >= 8
+    wrong = []
+    for path in modules:
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.name}"
+            arguments = [a.arg for a in node.args.args + node.args.kwonlyargs]
+            if "request" in arguments:
+                wrong.append(f"{where} takes the request")
+            if node.name.startswith("access_") and node.args.args:
+                wrong.append(f"{where}: keyword-only arguments, (*, user, ...)")
+            if not node.name.startswith(("access_", "can_", "may_", "provider_ids_for")) and (
+                "user" in arguments
+            ):
+                wrong.append(f"{where}: a lookup is access_<thing>_for_<role>")
+    assert wrong == []

@@ -4,7 +4,6 @@ import datetime
 
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
-from django.http import Http404
 from django.utils import timezone
 
 from events.models import Event
@@ -17,14 +16,6 @@ FEED_DAYS = 30
 
 def my_searches(user):
     return SavedSearch.objects.filter(user=user).select_related("grade_band", "topic", "provider")
-
-
-def get_search_for_owner(*, pk: int, user) -> SavedSearch:
-    """The user's own saved search, else 404 (another person's is simply not there)."""
-    search = SavedSearch.objects.filter(pk=pk, user=user).first()
-    if search is None:
-        raise Http404("No such saved search")
-    return search
 
 
 def followed(user) -> dict[str, set[int]]:

@@ -17,9 +17,10 @@ from providers.models import Provider
 from trec.accounts.decorators import signed_in
 
 from . import services
+from .access import access_search_for_owner
 from .forms import FrequencyForm
 from .models import SavedSearch
-from .selectors import get_search_for_owner, my_searches
+from .selectors import my_searches
 
 PAGE_SIZE = 25
 
@@ -105,7 +106,7 @@ def follow(request):
 @require_POST
 def alert_update(request, pk: int):
     """Who: the search's owner (others 404). Change how often it is e-mailed."""
-    search = get_search_for_owner(pk=pk, user=request.user)
+    search = access_search_for_owner(user=request.user, pk=pk)
     form = FrequencyForm(request.POST)
     if form.is_valid():
         services.saved_search_update(search=search, frequency=form.cleaned_data["frequency"])
@@ -123,7 +124,7 @@ def alert_update(request, pk: int):
 @require_POST
 def alert_delete(request, pk: int):
     """Who: the search's owner (others 404). Stop it."""
-    search = get_search_for_owner(pk=pk, user=request.user)
+    search = access_search_for_owner(user=request.user, pk=pk)
     label = search.label
     services.saved_search_delete(search=search)
     messages.success(request, _("You will no longer hear about “%(search)s”.") % {"search": label})

@@ -95,9 +95,21 @@ def _headline(pdf, figures) -> None:
 
 
 def report_pdf(*, report: Report) -> bytes:
+    """The year's report for funders: the cover lines, every figure, the programs, each
+    chart's and each breakdown's table, and how each figure is counted."""
     title = _("Impact report %(period)s") % {"period": report.snapshot.label}
     pdf = HubPDF(title=title)
     pdf.add_page()
+    _cover(pdf, report, title)
+    _figures(pdf, report)
+    _programs(pdf, report)
+    _charts(pdf, report)
+    _breakdowns(pdf, report)
+    _how_we_count(pdf, report)
+    return bytes(pdf.output())
+
+
+def _cover(pdf: HubPDF, report: Report, title: str) -> None:
     _text(pdf, title, size=22, style="B", colour=BRAND, line=28, kind="H1")
     computed = timezone.localtime(report.snapshot.computed_at)
     _text(
@@ -113,6 +125,8 @@ def report_pdf(*, report: Report) -> bytes:
     pdf.ln(10)
     _headline(pdf, report.headline)
 
+
+def _figures(pdf: HubPDF, report: Report) -> None:
     _heading(pdf, _("All figures"))
     _table(
         pdf,
@@ -123,27 +137,37 @@ def report_pdf(*, report: Report) -> bytes:
         ],
         first=0.42,
     )
-    if report.programs:
-        _heading(pdf, _("Programs and summits"))
-        _table(
-            pdf,
-            [_("Program"), _("Attendees"), _("PD hours"), _("Students"), _("Applicable")],
+
+
+def _programs(pdf: HubPDF, report: Report) -> None:
+    if not report.programs:
+        return
+    _heading(pdf, _("Programs and summits"))
+    _table(
+        pdf,
+        [_("Program"), _("Attendees"), _("PD hours"), _("Students"), _("Applicable")],
+        [
             [
-                [
-                    p["title"],
-                    p["attendees_text"],
-                    p["hours_text"],
-                    p["students_text"],
-                    p["satisfaction_text"],
-                ]
-                for p in report.programs
-            ],
-        )
+                p["title"],
+                p["attendees_text"],
+                p["hours_text"],
+                p["students_text"],
+                p["satisfaction_text"],
+            ]
+            for p in report.programs
+        ],
+    )
+
+
+def _charts(pdf: HubPDF, report: Report) -> None:
     for chart in report.charts:
         _heading(pdf, chart.title)
         _table(
             pdf, chart.columns, [[c["text"] for c in row] for row in chart.rows[:ROWS_PER_TABLE]]
         )
+
+
+def _breakdowns(pdf: HubPDF, report: Report) -> None:
     for block in report.breakdowns:
         _heading(pdf, _("By %(dimension)s") % {"dimension": str(block["label"]).lower()})
         _table(
@@ -155,6 +179,8 @@ def report_pdf(*, report: Report) -> bytes:
             ],
         )
 
+
+def _how_we_count(pdf: HubPDF, report: Report) -> None:
     _heading(pdf, _("How we count"))
     for figure in report.figures:
         _text(pdf, figure["label"], size=9, style="B", line=12)
@@ -171,4 +197,3 @@ def report_pdf(*, report: Report) -> bytes:
         colour=MUTED,
         line=12,
     )
-    return bytes(pdf.output())
