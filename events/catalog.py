@@ -97,6 +97,7 @@ class FacetOption:
     label: str
     count: int
     selected: bool
+    pk: int | None = None  # grade bands and topics: the row's id
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,7 @@ def for_cards(queryset: QuerySet) -> QuerySet:
 
 
 NO_POSITION = "CAST(NULL AS INTEGER)"
+NO_ID = "CAST(NULL AS BIGINT)"
 FEW_MATCHES = 5  # fewer full-text matches than this: typo tolerance joins in
 
 
@@ -227,43 +229,53 @@ def _all_but(conditions: dict[str, Q], name: str | None = None) -> str:
     return " AND ".join(_flag(key) for key in conditions if key != name) or "1 = 1"
 
 
+def _each(column: str) -> tuple[str, str]:
+    """SQL: a join giving one row per id in the array column `column` of `m`, and the
+    expression for that id (Postgres: unnest; SQLite, where the list is JSON: json_each)."""
+    if connection.vendor == "postgresql":
+        return f"CROSS JOIN LATERAL unnest(m.{column}) AS l(link_id)", "l.link_id"
+    return f"JOIN json_each(m.{column}) AS l", "l.value"
+
+
 def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
     """One query for every facet count and the total. The matching events (search
     applied, filters not) are read once into a narrow projection `m`: id, the choice
-    columns and one boolean per active filter (the SQL put together here holds only
+    columns, the stored topic and grade band ids and one boolean per active filter, all
+    from the covering index `event_listed_facets` (the SQL put together here holds only
     names from the models and constants; every value is a parameter). Each facet group
     then counts the rows that pass every *other* filter (disjunctive counts), grade
-    bands and topics through their link tables. Result rows: (facet, value, label,
-    label_es, position, count)."""
+    bands and topics by unnesting the rows' own ids (no join with the link tables).
+    Result rows: (facet, value, label, label_es, position, count)."""
     flags = {
         _flag(k): ExpressionWrapper(q, output_field=BooleanField()) for k, q in conditions.items()
     }
     columns = ["id", "kind", "format", "language", "cost", "provider_id"]
+    columns += ["topic_ids", "grade_band_ids"]
     projection = base.order_by().annotate(**flags).values(*columns, *flags)
     inner, params = projection.query.sql_with_params()
-    grades = Event._meta.get_field("grade_bands").remote_field.through._meta.db_table
-    topics = Event._meta.get_field("topics").remote_field.through._meta.db_table
+    grades, grade_id = _each("grade_band_ids")
+    topics, topic_id = _each("topic_ids")
     parts = [
-        f"SELECT '{name}', {name}, NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"SELECT '{name}', {name}, NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
         f"WHERE {_all_but(conditions, name)} GROUP BY {name}"
         for name in CHOICE_FACETS
     ]
     parts += [
-        f"SELECT 'cost', '{FREE}', NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"SELECT 'cost', '{FREE}', NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
         f"WHERE {_all_but(conditions, 'cost')} AND cost = 0",
-        f"SELECT 'total', '', NULL, NULL, {NO_POSITION}, COUNT(*) FROM m "  # noqa: S608
+        f"SELECT 'total', '', NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
         f"WHERE {_all_but(conditions)}",
-        # Counted per id first, then joined to the names: each link table is read once.
-        "SELECT 'grade', g.code, g.name, NULL, CAST(g.position AS INTEGER), "  # noqa: S608
+        # Counted per id first, then joined to the names.
+        "SELECT 'grade', g.code, g.name, NULL, CAST(g.position AS INTEGER), g.id, "  # noqa: S608
         f"COALESCE(c.n, 0) FROM {GradeBand._meta.db_table} g LEFT JOIN ("
-        f"SELECT l.gradeband_id, COUNT(*) AS n FROM m JOIN {grades} l ON l.event_id = m.id "
-        f"WHERE {_all_but(conditions, 'grade')} GROUP BY l.gradeband_id) c "
-        "ON c.gradeband_id = g.id",
-        f"SELECT 'topic', t.slug, t.name, t.name_es, {NO_POSITION}, COALESCE(c.n, 0) "  # noqa: S608
-        f"FROM {Topic._meta.db_table} t LEFT JOIN (SELECT l.topic_id, COUNT(*) AS n "
-        f"FROM m JOIN {topics} l ON l.event_id = m.id WHERE {_all_but(conditions, 'topic')} "
-        "GROUP BY l.topic_id) c ON c.topic_id = t.id",
-        f"SELECT 'provider', p.slug, p.name, NULL, {NO_POSITION}, COALESCE(c.n, 0) "  # noqa: S608
+        f"SELECT {grade_id} AS link_id, COUNT(*) AS n FROM m {grades} "
+        f"WHERE {_all_but(conditions, 'grade')} GROUP BY {grade_id}) c "
+        "ON c.link_id = g.id",
+        f"SELECT 'topic', t.slug, t.name, t.name_es, {NO_POSITION}, t.id, COALESCE(c.n, 0) "  # noqa: S608
+        f"FROM {Topic._meta.db_table} t LEFT JOIN (SELECT {topic_id} AS link_id, "
+        f"COUNT(*) AS n FROM m {topics} WHERE {_all_but(conditions, 'topic')} "
+        f"GROUP BY {topic_id}) c ON c.link_id = t.id",
+        f"SELECT 'provider', p.slug, p.name, NULL, {NO_POSITION}, {NO_ID}, COALESCE(c.n, 0) "  # noqa: S608
         f"FROM {Provider._meta.db_table} p LEFT JOIN (SELECT provider_id, COUNT(*) AS n "
         f"FROM m WHERE {_all_but(conditions, 'provider')} GROUP BY provider_id) c "
         "ON c.provider_id = p.id",
@@ -334,35 +346,37 @@ def _facets_from(filterset: EventFilter, rows: dict) -> dict[str, Facet]:
         [FacetOption(FREE, _("Free only"), count("cost", FREE), data.get("cost") == FREE)],
     )
     of = {name: [] for name in ("grade", "topic", "provider")}
-    for (name, value), (label, label_es, position, n) in rows.items():
+    for (name, value), (label, label_es, position, pk, n) in rows.items():
         if name in of:
-            of[name].append((value, label, label_es, position, n))
+            of[name].append((value, label, label_es, position, pk, n))
     grades = data.get("grade", [])  # several may be chosen (any of them matches)
     bands = sorted(of["grade"], key=lambda row: row[3])
     facets["grade"] = Facet(
         "grade",
         FACET_LABELS["grade"],
         [
-            FacetOption(code, str(GradeBand(code=code, name=label)), n, code in grades)
-            for code, label, _es, _position, n in bands
+            FacetOption(code, str(GradeBand(code=code, name=label)), n, code in grades, pk)
+            for code, label, _es, _position, pk, n in bands
         ],
     )
     chosen_topics = data.get("topic", [])
     # Values without a match are left out (chosen ones stay, for their chips).
     topics = [
-        (str(Topic(slug=slug, name=label, name_es=label_es or "")), slug, n)
-        for slug, label, label_es, _position, n in of["topic"]
+        (str(Topic(slug=slug, name=label, name_es=label_es or "")), slug, pk, n)
+        for slug, label, label_es, _position, pk, n in of["topic"]
         if n or slug in chosen_topics
     ]
     topics.sort(key=lambda t: t[0].casefold())  # by the name the reader sees
     facets["topic"] = Facet(
         "topic",
         FACET_LABELS["topic"],
-        [FacetOption(slug, label, n, slug in chosen_topics) for label, slug, n in topics],
+        [FacetOption(slug, label, n, slug in chosen_topics, pk) for label, slug, pk, n in topics],
     )
     provider = data.get("provider")
     providers = [
-        (slug, name, n) for slug, name, _es, _position, n in of["provider"] if n or slug == provider
+        (slug, name, n)
+        for slug, name, _es, _position, _pk, n in of["provider"]
+        if n or slug == provider
     ]
     providers.sort(key=lambda p: (-p[2], p[1]))
     top = [p for p in providers if p[0] == provider]
@@ -443,6 +457,12 @@ def catalog_page(*, params: QueryDict, page_number=None) -> Catalog:
     filterset = catalog_filter(params)
     conditions = filterset.conditions()
     facets, total = _facets(filterset, conditions)
+    # The chosen grade bands and topics, by id as counted: the page query tests them as
+    # constants, which Postgres estimates from the arrays' statistics (a subquery it
+    # cannot, and it then misjudges how many events match).
+    filterset.link_ids = {
+        name: [option.pk for option in facets[name].options if option.selected] for name in MULTIPLE
+    }
     sort = filterset.current_sort
     ordered = filterset.qs.order_by(*ORDERINGS[sort])
     paginator = CountedPaginator(ordered, PAGE_SIZE, count=total)

@@ -29,7 +29,7 @@ from .models import (
     Topic,
 )
 from .search import refresh_search_vectors
-from .services import next_sessions_refresh, seats_refresh
+from .services import event_links_sync, next_sessions_refresh, seats_refresh
 
 TOPICS_ES = {
     "Trauma-informed practice": "Prácticas informadas sobre el trauma",
@@ -299,6 +299,7 @@ def seed_events(ctx, batch_size: int = 1000) -> None:
         new_ids += [event.pk for event in events]
         ctx.progress("events", min(start + batch_size, total), total)
     _sync_schedules(new_ids)
+    event_links_sync(event_ids=new_ids)  # the links were written in bulk, without signals
     refresh_search_vectors(event_ids=new_ids)
     ctx.new_event_ids = new_ids
     ctx.report("events created", len(new_ids))

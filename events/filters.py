@@ -3,11 +3,11 @@
 Every filter can also state itself as a ``Q`` (``EventFilter.conditions()``), so the
 catalog can count each facet with every *other* active filter applied, in one query
 per group, instead of filtering once per facet value. Many-to-many filters (grade bands,
-topics: several may be chosen, and an event with any of them matches) are ``pk IN
-(subquery)`` semi-joins: they never join rows in,
-so an event never appears twice and no ``DISTINCT`` is needed. The subqueries are
-uncorrelated, so Postgres runs each once and hashes it, however many facet counts
-repeat the condition (a correlated EXISTS would run once per event per count).
+topics: several may be chosen, and an event with any of them matches) test the event's
+stored ids on Postgres (``grade_band_ids && ARRAY(SELECT id ... WHERE code IN ...)``,
+columns of the catalog's covering index, kept by events.services.event_links_sync): no
+join, so an event never appears twice and no ``DISTINCT`` is needed. On SQLite they are
+``pk IN (subquery)`` semi-joins over the link tables.
 
 Invalid values (an unknown kind, a malformed date) are dropped by the form and the
 rest of the filters still apply; the form's errors are shown next to the fields.
@@ -17,14 +17,17 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from trec.accounts.models import GradeBand
 from trec.forms import DateField
 
-from .models import Event
+from .models import Event, Topic
 from .search import search_events
 
 
@@ -73,14 +76,23 @@ def _codes(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def has_grade_band(codes) -> Q:
-    """Any of these grade bands (one code or several: choosing K–2 and 3–5 widens)."""
+def has_grade_band(codes, ids=None) -> Q:
+    """Any of these grade bands (one code or several: choosing K–2 and 3–5 widens).
+    `ids`: theirs, when already known (Postgres)."""
+    if connection.vendor == "postgresql":  # the stored ids (Event.grade_band_ids)
+        if ids is None:
+            ids = ArraySubquery(GradeBand.objects.filter(code__in=_codes(codes)).values("pk"))
+        return Q(grade_band_ids__overlap=ids)
     through = Event.grade_bands.through.objects
     return Q(pk__in=through.filter(gradeband__code__in=_codes(codes)).values("event_id"))
 
 
-def has_topic(slugs) -> Q:
-    """Any of these topics (one slug or several)."""
+def has_topic(slugs, ids=None) -> Q:
+    """Any of these topics (one slug or several). `ids`: theirs, when already known."""
+    if connection.vendor == "postgresql":  # the stored ids (Event.topic_ids)
+        if ids is None:
+            ids = ArraySubquery(Topic.objects.filter(slug__in=_codes(slugs)).values("pk"))
+        return Q(topic_ids__overlap=ids)
     through = Event.topics.through.objects
     return Q(pk__in=through.filter(topic__slug__in=_codes(slugs)).values("event_id"))
 
@@ -160,6 +172,9 @@ class EventFilter(django_filters.FilterSet):
     # Whether the search also matches titles letter for letter (trigram similarity):
     # the catalog turns it off when full-text search alone finds enough.
     typos = True
+    # The chosen grade bands' and topics' ids, once the catalog has counted them
+    # ({"grade": [...], "topic": [...]}); until then conditions() looks them up in SQL.
+    link_ids: dict | None = None
 
     @cached_property
     def cleaned(self) -> dict:
@@ -193,10 +208,11 @@ class EventFilter(django_filters.FilterSet):
         for name in ("kind", "format", "language"):
             if name in data:
                 conditions[name] = Q(**{name: data[name]})
+        ids = self.link_ids or {}
         if "grade" in data:
-            conditions["grade"] = has_grade_band(data["grade"])
+            conditions["grade"] = has_grade_band(data["grade"], ids.get("grade"))
         if "topic" in data:
-            conditions["topic"] = has_topic(data["topic"])
+            conditions["topic"] = has_topic(data["topic"], ids.get("topic"))
         if "provider" in data:
             conditions["provider"] = Q(provider__slug=data["provider"])
         if data.get("cost") == FREE:

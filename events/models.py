@@ -1,6 +1,8 @@
+import json
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
@@ -30,6 +32,44 @@ class Topic(models.Model):
         """In the reader's language: form choices and labels show the Spanish name to
         Spanish readers when there is one."""
         return localized(self, "name")
+
+
+class IdArrayField(ArrayField):
+    """A list of ids: `bigint[]` on Postgres (the catalog counts and filters on
+    it); on SQLite, where there are no arrays, the same list as JSON text."""
+
+    def __init__(self, base_field=None, size=None, **kwargs):
+        super().__init__(base_field or models.BigIntegerField(), size, **kwargs)
+
+    def get_placeholder(self, value, compiler, connection):
+        if connection.vendor == "postgresql":
+            return super().get_placeholder(value, compiler, connection)
+        return "%s"
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if connection.vendor == "postgresql" or value is None:
+            return super().get_db_prep_value(value, connection, prepared)
+        return json.dumps([int(item) for item in value])
+
+    def from_db_value(self, value, expression, connection):
+        return json.loads(value) if isinstance(value, str) else value
+
+
+# What the catalog filters and counts on (events.catalog): included in its two partial
+# indexes on public listings, so counting and picking a page are index-only scans.
+LISTED_FILTERS = (
+    "kind",
+    "format",
+    "language",
+    "cost",
+    "pd_hours",
+    "provider",
+    "ends_at",
+    "next_starts_at",
+    "next_ends_at",
+    "topic_ids",
+    "grade_band_ids",
+)
 
 
 class EventQuerySet(models.QuerySet):
@@ -267,6 +307,11 @@ class Event(models.Model):
     # that changes a registration (events.services.event_seats_sync), so a card shows
     # seats left without counting registrations.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    # The ids of its topics and grade bands, sorted (events.services.event_links_sync,
+    # run whenever the links change): the catalog counts and filters on these columns of
+    # its covering index instead of joining the link tables.
+    topic_ids = IdArrayField(default=list, blank=True, editable=False)
+    grade_band_ids = IdArrayField(default=list, blank=True, editable=False)
     joins_after_start = models.BooleanField(
         _("people may join a series under way"),
         default=False,
@@ -314,22 +359,13 @@ class Event(models.Model):
             # visiting the (wide) rows; the second walks them soonest first for a page.
             models.Index(
                 fields=["id"],
-                include=[
-                    "kind",
-                    "format",
-                    "language",
-                    "cost",
-                    "pd_hours",
-                    "provider",
-                    "ends_at",
-                    "next_starts_at",
-                    "next_ends_at",
-                ],
+                include=LISTED_FILTERS,
                 condition=Q(status="published", is_private=False),
                 name="event_listed_facets",
             ),
             models.Index(
                 fields=["next_starts_at", "title", "id"],
+                include=[name for name in LISTED_FILTERS if name != "next_starts_at"],
                 condition=Q(status="published", is_private=False),
                 name="event_listed_soonest",
             ),
@@ -349,7 +385,7 @@ class Event(models.Model):
 
     # Columns the services keep (events.services): a plain save() of an event read a
     # moment ago (the back office's form) must not write back what it read of them.
-    MAINTAINED = ("seats_taken", "next_starts_at", "next_ends_at")
+    MAINTAINED = ("seats_taken", "next_starts_at", "next_ends_at", "topic_ids", "grade_band_ids")
 
     def __str__(self) -> str:
         return self.title

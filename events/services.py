@@ -6,9 +6,11 @@ educators racing for the last seat can never both get it."""
 import logging
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, Min, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -33,6 +35,7 @@ from .models import (
     OutboundClick,
     Registration,
     SavedEvent,
+    Topic,
     confirmed_registrations,
 )
 from .notifications import (
@@ -278,6 +281,78 @@ def seats_refresh(*, event_ids=None) -> int:
     demo and bench seeds, which write registrations in bulk, outside the services)."""
     events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
     return events.update(seats_taken=confirmed_registrations())
+
+
+LINKS = {"topic_ids": ("topics", "topic_id"), "grade_band_ids": ("grade_bands", "gradeband_id")}
+
+
+def event_links_sync(*, event_ids=None, fields=tuple(LINKS)) -> None:
+    """Store each event's topic and grade band ids, sorted, on the event (Event.topic_ids,
+    Event.grade_band_ids) from its links, for `event_ids` (all events when None). Run on
+    every change to the links (event_links_changed) and after links written in bulk (the
+    demo seeds). On Postgres one UPDATE; on SQLite the lists are read and written back."""
+    events = Event.objects.all() if event_ids is None else Event.objects.filter(pk__in=event_ids)
+    links = {name: getattr(Event, LINKS[name][0]).through.objects for name in fields}
+    if connection.vendor == "postgresql":
+        events.update(
+            **{
+                name: Coalesce(
+                    ArraySubquery(
+                        links[name]
+                        .filter(event_id=OuterRef("pk"))
+                        .order_by(LINKS[name][1])
+                        .values(LINKS[name][1])
+                    ),
+                    Value([], output_field=Event._meta.get_field(name)),
+                )
+                for name in fields
+            }
+        )
+        return
+    ids = list(events.values_list("pk", flat=True))
+    found = {name: {pk: [] for pk in ids} for name in fields}
+    for name in fields:
+        column = LINKS[name][1]
+        rows = links[name].filter(event_id__in=ids).order_by(column).values_list("event_id", column)
+        for event_id, linked in rows:
+            found[name][event_id].append(linked)
+    rows = [Event(pk=pk, **{name: found[name][pk] for name in fields}) for pk in ids]
+    Event.objects.bulk_update(rows, list(fields), batch_size=500)
+
+
+def event_links_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed receiver for Event.topics and Event.grade_bands (connected in
+    events.apps): whichever side changed them, the events' stored ids follow."""
+    name = next(name for name, link in LINKS.items() if getattr(Event, link[0]).through is sender)
+    if not reverse:
+        if action in ("post_add", "post_remove", "post_clear"):
+            event_links_sync(event_ids=[instance.pk], fields=(name,))
+        return
+    if action == "pre_clear":  # the events are not known after the clear
+        column = "topic" if name == "topic_ids" else "gradeband"
+        through = sender.objects.filter(**{f"{column}_id": instance.pk})
+        instance._links_clearing = list(through.values_list("event_id", flat=True))
+    elif action == "post_clear":
+        event_links_sync(event_ids=getattr(instance, "_links_clearing", []), fields=(name,))
+    elif action in ("post_add", "post_remove"):
+        event_links_sync(event_ids=pk_set or [], fields=(name,))
+
+
+def links_target_deleting(sender, instance, **kwargs) -> None:
+    """pre_delete receiver for Topic and GradeBand: their links go with them (a cascade,
+    which sends no m2m_changed), so note whose stored ids to recompute once they are."""
+    field = "topics" if sender is Topic else "grade_bands"
+    through = getattr(Event, field).through.objects
+    column = "topic_id" if sender is Topic else "gradeband_id"
+    instance._links_clearing = list(
+        through.filter(**{column: instance.pk}).values_list("event_id", flat=True)
+    )
+
+
+def links_target_deleted(sender, instance, **kwargs) -> None:
+    """post_delete receiver for Topic and GradeBand (see links_target_deleting)."""
+    name = "topic_ids" if sender is Topic else "grade_band_ids"
+    event_links_sync(event_ids=getattr(instance, "_links_clearing", []), fields=(name,))
 
 
 def next_sessions_refresh(*, event_ids=None) -> int:

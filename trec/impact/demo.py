@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from events.attendance import event_credits_sync
 from events.models import Attendance, Event, EventSession, Registration, Topic
-from events.services import seats_refresh
+from events.services import event_links_sync, seats_refresh
 from providers.models import Provider
 from trec.accounts.models import User
 
@@ -114,6 +114,7 @@ def seed_history(ctx) -> None:
         Event.topics.through(event_id=event.pk, topic_id=topic.pk)
         for event, topic in zip(events, topic_links, strict=True)
     )
+    event_links_sync(event_ids=[event.pk for event in events], fields=("topic_ids",))
     session_rows = []
     for event, day in zip(events, days, strict=True):
         if event.kind != Event.Kind.ON_DEMAND:
