@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import services
-from .models import Event, EventSession, ListingTemplate, Registration
+from .models import Event, EventSession, ExpoBooth, ListingTemplate, Registration
 
 # What a copy or a template carries over: texts in both languages and settings. Never
 # the status, review, dates, calendar state or counters.
@@ -100,9 +100,9 @@ def check_not_past(day: datetime.date | None) -> None:
 @transaction.atomic
 def event_duplicate(*, event: Event, by, first_day: datetime.date | None = None) -> Event:
     """A draft copy of `event` for the same provider: texts in both languages, settings,
-    topics, grade bands and sessions. With `first_day`, every session moves by the same
-    number of days so that the first one falls on it (times of day kept); without it,
-    the dates are kept."""
+    topics, grade bands, sessions and a program's expo booths. With `first_day`, every
+    session moves by the same number of days so that the first one falls on it (times of
+    day kept); without it, the dates are kept."""
     check_not_past(first_day)
     sessions = list(event.sessions.order_by("starts_at", "pk"))
     days = 0
@@ -127,8 +127,17 @@ def event_duplicate(*, event: Event, by, first_day: datetime.date | None = None)
         )
         for session in sessions
     )
+    # A program's resource expo comes along: the same exhibitors at the same tables.
+    ExpoBooth.objects.bulk_create(
+        ExpoBooth(event=copy, provider_id=booth.provider_id, **_booth_fields(booth))
+        for booth in event.expo_booths.all()
+    )
     services.event_saved(event=copy)
     return copy
+
+
+def _booth_fields(booth: ExpoBooth) -> dict:
+    return {"booth": booth.booth, "note": booth.note, "note_es": booth.note_es}
 
 
 def events_duplicate(*, events, by) -> list[Event]:

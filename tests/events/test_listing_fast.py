@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events import listing
-from events.models import Event, EventSession, ListingTemplate, Registration
+from events.models import Event, EventSession, ExpoBooth, ListingTemplate, Registration
 from tests import factories
 from tests.events.test_admin_scoping import soup
 from tests.events.test_admin_workflow import messages_on
@@ -97,6 +97,22 @@ def test_duplicate_copies_texts_topics_bands_and_sessions_as_a_draft(series_even
     )
     assert (copy.starts_at, copy.ends_at) == (old[0][0], old[-1][1])
     assert not Registration.objects.filter(event=copy).exists()
+
+
+@pytest.mark.django_db
+def test_a_duplicated_program_keeps_its_resource_expo(staff):
+    program = factories.ProgramFactory(provider=staff.provider_memberships.get().provider)
+    exhibitor = factories.ProviderFactory(name="Desert Reading Project")
+    ExpoBooth.objects.create(
+        event=program, provider=exhibitor, booth="B12", note="Free books", note_es="Libros"
+    )
+
+    copy = listing.event_duplicate(event=program, by=staff)
+
+    assert list(copy.expo_booths.values_list("provider__name", "booth", "note", "note_es")) == [
+        ("Desert Reading Project", "B12", "Free books", "Libros")
+    ]
+    assert program.expo_booths.count() == 1
 
 
 @pytest.mark.django_db
