@@ -37,14 +37,45 @@ class CommunityAdminForm(forms.ModelForm):
         model = Community
         fields = "__all__"  # noqa: DJ007 - the admin shows every field
 
+    questions_es = forms.CharField(
+        label=_("application questions in Spanish"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One question per line, in the same order as the English ones. Spanish readers "
+            "see the English questions when this is blank."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["questions"] = "\n".join(self.instance.questions)
+            self.initial["questions_es"] = "\n".join(self.instance.questions_es)
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
     def clean_questions(self):
-        lines = self.cleaned_data["questions"].splitlines()
-        return [line.strip() for line in lines if line.strip()]
+        return self._lines(self.cleaned_data["questions"])
+
+    def clean_questions_es(self):
+        return self._lines(self.cleaned_data["questions_es"])
+
+    def clean(self):
+        cleaned = super().clean()
+        english, spanish = cleaned.get("questions"), cleaned.get("questions_es")
+        if english is not None and spanish and len(spanish) != len(english):
+            self.add_error(
+                "questions_es",
+                _(
+                    "Give one Spanish question for each of the %(count)d English ones, in "
+                    "the same order (or leave it blank)."
+                )
+                % {"count": len(english)},
+            )
+        return cleaned
 
 
 class MeetingInline(admin.StackedInline):
@@ -72,6 +103,12 @@ class CommunityAdmin(AuditHistoryMixin, BilingualAdminMixin, admin.ModelAdmin):
     inlines = [MeetingInline]
 
     change_form_template = "admin/communities/community/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        """The application questions, English beside Spanish too, after the texts."""
+        texts, (title, settings) = super().get_fieldsets(request, obj)
+        rest = [f for f in settings["fields"] if f not in ("questions", "questions_es")]
+        return [texts, bilingual_fieldset("questions"), (title, {**settings, "fields": rest})]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         """Below the form: the log of what facilitators and coordinators e-mailed."""

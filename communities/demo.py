@@ -17,6 +17,10 @@ QUESTIONS = [
     "What do you hope to learn from this community?",
     "Tell us about a moment this year that you would like to think through with colleagues.",
 ]
+QUESTIONS_ES = [
+    "¿Qué espera aprender de esta comunidad?",
+    "Cuéntenos un momento de este año sobre el que le gustaría reflexionar con colegas.",
+]
 
 COMMUNITIES = [
     {
@@ -161,6 +165,7 @@ def seed_communities(ctx) -> None:
                 "min_years_experience": spec.get("min_years"),
                 "capacity": spec["capacity"],
                 "questions": QUESTIONS,
+                "questions_es": QUESTIONS_ES,
                 "status": spec["status"],
             },
         )

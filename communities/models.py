@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from trec.i18n import localized_text
 from trec.validators import validate_image
 
 
@@ -110,6 +111,12 @@ class Community(models.Model):
         blank=True,
         help_text=_("A list of questions; each needs an answer."),
     )
+    questions_es = models.JSONField(
+        _("application questions in Spanish"),
+        default=list,
+        blank=True,
+        help_text=_("The same questions in Spanish, in the same order."),
+    )
     photo = models.ImageField(
         _("photo"),
         upload_to="communities/photos/",
@@ -146,6 +153,15 @@ class Community(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communities:detail", kwargs={"slug": self.slug})
+
+    def questions_shown(self) -> list[str]:
+        """The application questions in the reader's language: each in Spanish where it
+        was translated, in English otherwise (answers are kept under the English one)."""
+        spanish = self.questions_es or []
+        return [
+            localized_text(question, spanish[index] if index < len(spanish) else "")
+            for index, question in enumerate(self.questions)
+        ]
 
     @property
     def is_open(self) -> bool:

@@ -71,7 +71,7 @@ def _detail_context(request, community: Community, form=None, refused=None) -> d
         and (membership is None or membership.status == Status.WITHDRAWN)
     )
     if can_apply and form is None:
-        form = ApplicationForm(questions=community.questions)
+        form = ApplicationForm(questions=community.questions_shown())
     return {
         "community": community,
         "membership": membership,
@@ -105,7 +105,7 @@ def apply(request, slug):
     """Who: signed-in users (others are sent to sign in). Applies with one answer per
     question; an ineligible or invalid application re-shows the page explaining why."""
     community = access.access_community_for_viewer(user=request.user, slug=slug)
-    form = ApplicationForm(request.POST, questions=community.questions)
+    form = ApplicationForm(request.POST, questions=community.questions_shown())
     if not form.is_valid():
         context = _detail_context(request, community, form=form)
         return render(request, "communities/detail.html", context, status=400)

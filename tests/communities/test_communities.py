@@ -13,6 +13,7 @@ from PIL import Image
 
 from communities import services
 from communities.models import Community, Membership
+from tests.events.test_admin_scoping import form_data
 from tests.factories import CoordinatorFactory, EducatorFactory
 
 from .factories import CommunityFactory, MeetingFactory, MembershipFactory
@@ -49,6 +50,41 @@ def test_educator_applies_with_answers(client, educator):
         {"question": "What do you hope to learn?", "answer": "To grade fairly."}
     ]
     assert "Your application" in text(client.get(community.get_absolute_url()))
+
+
+def test_spanish_readers_answer_the_questions_in_spanish_kept_under_the_english(client, educator):
+    community = CommunityFactory(
+        questions=["What do you hope to learn?", "Which grade do you teach?"],
+        questions_es=["¿Qué espera aprender?", ""],  # the second not translated yet
+    )
+    client.force_login(educator)
+    client.cookies.load({"django_language": "es"})
+
+    page = BeautifulSoup(client.get(community.get_absolute_url()).content, "html.parser")
+    labels = [label.contents[0].strip() for label in page.select("label[for^=id_answer_]")]
+    assert labels == ["¿Qué espera aprender?", "Which grade do you teach?"]
+
+    client.post(apply_url(community), {"answer_0": "A evaluar mejor.", "answer_1": "3.º"})
+    assert Membership.objects.get(user=educator).answers == [
+        {"question": "What do you hope to learn?", "answer": "A evaluar mejor."},
+        {"question": "Which grade do you teach?", "answer": "3.º"},
+    ]
+
+
+def test_the_back_office_asks_for_one_spanish_question_per_english_one(client):
+    client.force_login(CoordinatorFactory())
+    community = CommunityFactory(questions=["One?", "Two?"])
+    url = reverse("admin:communities_community_change", args=[community.pk])
+    data = form_data(client.get(url), "community_form")
+    data["questions_es"] = "¿Uno?"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Give one Spanish question for each of the 2 English ones" in text(response)
+
+    data["questions_es"] = "¿Uno?\n¿Dos?"
+    assert client.post(url, data).status_code == 302
+    community.refresh_from_db()
+    assert community.questions_es == ["¿Uno?", "¿Dos?"]
 
 
 def test_unanswered_question_re_shows_the_form(client, educator):
