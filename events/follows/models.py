@@ -179,6 +179,9 @@ class ListingMatch(models.Model):
     )
     searches = SearchIdsField(_("matching saved searches"), default=list, editable=False)
     users = SearchIdsField(_("their educators"), default=list, editable=False)
+    # "Right away" rows: the educators whose e-mail of the hour this listing's matching
+    # wrote (the hour's next listings skip them; services.SKIP_TOLD_SQL). PostgreSQL only.
+    told = SearchIdsField(_("told at once"), default=list, editable=False)
     matched_at = models.DateTimeField(_("matched"), db_index=True)
 
     class Meta:

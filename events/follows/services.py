@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -228,24 +228,34 @@ def matching_searches(event: Event):
     return SavedSearch.objects.filter(conditions)
 
 
-# A listing's rows, one per frequency, in one statement. The search text is tested after
-# the structured filters (OFFSET 0 keeps the planner from merging them), so only the few
-# searches left are compared with the listing: the stored tsquery against its search
-# vector, or the text word-similar to its title (the catalog's two tests).
+# A listing's rows, one per frequency, in one statement. The structured filters pick the
+# candidates (materialized once); search text is tested only on those: the stored
+# tsquery against the listing's search vector (per search), or the text word-similar to
+# its title (the catalog's two tests). The trigram test is the costly one, and it
+# depends on the text alone: it runs once per distinct text (a hashed set), not once per
+# search. Each frequency's arrays are then aggregated from the searches that matched.
 RECORD_MATCH_SQL = """
-INSERT INTO follows_listingmatch (event_id, frequency, matched_at, searches, users)
-SELECT %s, f.frequency, %s,
-       COALESCE(array_agg(m.id ORDER BY m.id) FILTER (WHERE m.id IS NOT NULL), '{{}}'),
-       COALESCE(array_agg(DISTINCT m.user_id) FILTER (WHERE m.id IS NOT NULL), '{{}}')
+WITH candidates AS MATERIALIZED (
+    SELECT * FROM ({structured}) AS s(id, user_id, frequency, text, terms)
+), matched AS MATERIALIZED (
+    SELECT c.id, c.user_id, c.frequency
+    FROM candidates c
+    WHERE c.text = ''
+       OR (SELECT search_vector FROM events_event WHERE id = %s) @@ c.terms
+       OR c.text IN (
+           SELECT t.text
+           FROM (SELECT DISTINCT text FROM candidates WHERE text <> '' OFFSET 0) AS t
+           WHERE t.text <%% %s
+       )
+)
+INSERT INTO follows_listingmatch (event_id, frequency, matched_at, searches, users, told)
+SELECT %s, f.frequency, %s, COALESCE(m.searches, '{{}}'), COALESCE(m.users, '{{}}'), '{{}}'
 FROM unnest(%s::varchar[]) AS f(frequency)
-LEFT JOIN (
-    SELECT s.id, s.user_id, s.frequency
-    FROM ({structured} OFFSET 0) AS s(id, user_id, frequency, text, terms)
-    WHERE s.text = ''
-       OR (SELECT search_vector FROM events_event WHERE id = %s) @@ s.terms
-       OR s.text <%% %s
-) AS m ON m.frequency = f.frequency
-GROUP BY f.frequency
+CROSS JOIN LATERAL (
+    SELECT array_agg(matched.id ORDER BY matched.id) AS searches,
+           array_agg(DISTINCT matched.user_id) AS users
+    FROM matched WHERE matched.frequency = f.frequency
+) AS m
 RETURNING frequency, id, cardinality(searches)
 """
 
@@ -262,7 +272,7 @@ def _record_match(event: Event, now: datetime.datetime) -> dict[str, tuple[int, 
         with connection.cursor() as cursor:
             cursor.execute(
                 RECORD_MATCH_SQL.format(structured=select),
-                [event.pk, now, Frequency.values, *params, event.pk, event.title],
+                [*params, event.pk, event.title, event.pk, now, Frequency.values],
             )
             return {frequency: (pk, count) for frequency, pk, count in cursor.fetchall()}
     rows = list(matching.values_list("pk", "user_id", "frequency", "text"))
@@ -283,10 +293,6 @@ def _record_match(event: Event, now: datetime.datetime) -> dict[str, tuple[int, 
     return result
 
 
-def _is_listed(event: Event) -> bool:
-    return Event.objects.listed().filter(pk=event.pk).exists()
-
-
 def _lock_alerts() -> None:
     """One matcher or period enqueue at a time (Postgres; SQLite writes one at a time):
     a period's e-mail is created, and its matches attached, by exactly one of them."""
@@ -302,15 +308,20 @@ def listing_match(*, event_id: int, now: datetime.datetime | None = None) -> int
     searches (0 for a listing that is not in the catalog or was matched before)."""
     now = now or timezone.now()
     _lock_alerts()
-    event = Event.objects.filter(pk=event_id).first()
-    if event is None or ListingMatch.objects.filter(event_id=event_id).exists():
-        return 0
-    if not _is_listed(event):
+    # In the catalog and not matched before, in one query.
+    event = (
+        Event.objects.listed()
+        .filter(pk=event_id)
+        .exclude(Exists(ListingMatch.objects.filter(event_id=OuterRef("pk"))))
+        .first()
+    )
+    if event is None:
         return 0
     rows = _record_match(event, now)
     row_id, instant = rows[Frequency.INSTANT]
     if instant:
-        _enqueue_period(Frequency.INSTANT, now=now, newer_than=row_id - 1)
+        # Written under the lock, this row is the newest of its frequency.
+        _enqueue_period(Frequency.INSTANT, now=now, newer_than=row_id - 1, newest=row_id)
     return sum(count for _row_id, count in rows.values())
 
 
@@ -351,7 +362,11 @@ def period_due(frequency: str, now: datetime.datetime) -> bool:
 
 
 def _enqueue_period(
-    frequency: str, *, now: datetime.datetime, newer_than: int | None = None
+    frequency: str,
+    *,
+    now: datetime.datetime,
+    newer_than: int | None = None,
+    newest: int | None = None,
 ) -> int:
     """One e-mail for this period to each educator whose saved searches of this frequency
     matched a listing since their previous such e-mail: among the listings matched after
@@ -362,7 +377,8 @@ def _enqueue_period(
     is composed from them when it is sent (selectors.alert_items), so nothing is written
     per match. Returns how many e-mails were put in the outbox."""
     rows = ListingMatch.objects.filter(frequency=frequency)
-    newest = rows.aggregate(last=Max("pk"))["last"]
+    if newest is None:
+        newest = rows.aggregate(last=Max("pk"))["last"]
     if newest is None:
         return 0
     floor = (
@@ -371,7 +387,11 @@ def _enqueue_period(
     since = floor if newer_than is None else max(floor, newer_than)
     window = period_window(frequency, now)
     if postgres():
-        return _enqueue_in_sql(frequency, window, floor=floor, since=since, newest=newest)
+        # A listing's own "right away" e-mails know who the hour's earlier ones reached.
+        hour = _hour(now) if newer_than is not None and frequency == Frequency.INSTANT else None
+        return _enqueue_in_sql(
+            frequency, window, floor=floor, since=since, newest=newest, hour=hour
+        )
     return _enqueue_in_python(frequency, window, floor=floor, since=since, newest=newest)
 
 
@@ -387,7 +407,7 @@ FROM (
     SELECT matched.user_id, max(lm.id) AS newest
     FROM follows_listingmatch lm
     CROSS JOIN LATERAL unnest(lm.users) AS matched(user_id)
-    WHERE lm.id > %s AND lm.id <= %s AND lm.frequency = %s
+    WHERE lm.id > %s AND lm.id <= %s AND lm.frequency = %s{skip_told}
     GROUP BY matched.user_id
 ) AS waiting
 LEFT JOIN LATERAL (
@@ -402,14 +422,56 @@ WHERE waiting.newest > COALESCE(last.upto, 0) AND last."window" IS DISTINCT FROM
 """
 
 
-def _enqueue_in_sql(frequency: str, window: str, *, floor: int, since: int, newest: int) -> int:
+# A listing's own "right away" e-mails (the row just matched, in the hour `now` is in):
+# educators that an earlier listing's matching of the same hour already wrote to have
+# this period's e-mail, so they are left out without looking up their previous e-mail
+# in the outbox (most of a busy hour's candidates; the lookup is what costs). Leaving
+# someone out here never changes what is sent: their e-mail of this period is there.
+SKIP_TOLD_SQL = """
+      AND matched.user_id NOT IN (
+          SELECT unnest(earlier.told) FROM follows_listingmatch earlier
+          WHERE earlier.frequency = %s AND earlier.matched_at >= %s
+            AND earlier.matched_at < %s AND earlier.id < %s
+      )"""
+RECORD_TOLD_SQL = """
+UPDATE follows_listingmatch SET told = ARRAY(
+    SELECT recipient_id FROM notifications_notification WHERE id = ANY(%s) ORDER BY 1
+) WHERE id = %s
+"""
+
+
+def _hour(now: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:
+    """The hour `now` is in (an "instant" period; in the repeated hour of a change back
+    from summer time, one of the two that share a window)."""
+    start = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
+    return start, start + datetime.timedelta(hours=1)
+
+
+def _enqueue_in_sql(
+    frequency: str,
+    window: str,
+    *,
+    floor: int,
+    since: int,
+    newest: int,
+    hour: tuple[datetime.datetime, datetime.datetime] | None = None,
+) -> int:
+    """ENQUEUE_SQL. With `hour` (a listing's own instant e-mails), the educators written
+    to by earlier listings of that hour are skipped, and those written to now are
+    recorded on the listing's row (ListingMatch.told) for the next ones."""
     user_model = get_user_model()
     content_type = ContentType.objects.get_for_model(user_model)
     params = [window, floor, newest, since, newest, frequency]
+    if hour is not None:
+        params += [frequency, *hour, newest]
     params += [ALERT_KIND, content_type.pk, f"{frequency}:", f"{frequency};", window]
+    select = ENQUEUE_SQL.format(skip_told=SKIP_TOLD_SQL if hour is not None else "")
     ids = notifications_enqueue_select(
-        kind=ALERT_KIND, model=user_model, select=ENQUEUE_SQL, params=params
+        kind=ALERT_KIND, model=user_model, select=select, params=params
     )
+    if hour is not None and ids:
+        with connection.cursor() as cursor:
+            cursor.execute(RECORD_TOLD_SQL, [ids, newest])
     return len(ids)
 
 

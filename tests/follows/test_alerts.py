@@ -16,6 +16,7 @@ from events import services as event_services
 from events.follows import services
 from events.follows.models import ListingMatch, SavedSearch
 from events.models import Event
+from events.search import postgres
 from tests import factories
 from trec.accounts.models import GradeBand
 from trec.notifications.models import Notification
@@ -262,6 +263,95 @@ def test_search_text_matches_through_the_catalogs_search(educator):
     miss = factories.EventFactory(title="Algebra tiles")
     assert services.listing_match(event_id=hit.pk) == 1
     assert services.listing_match(event_id=miss.pk) == 0
+
+
+def test_searches_sharing_a_text_are_each_matched_once(educator):
+    """The title's word-similarity test runs once per distinct text (services.
+    RECORD_MATCH_SQL): every search with that text matches, on any frequency, and
+    searches with another text do not."""
+    others = [factories.EducatorFactory() for _index in range(3)]
+    saved = [
+        (educator, "phonics", "instant"),
+        (others[0], "phonics", "daily"),
+        (others[1], "phonics", "instant"),
+        (others[2], "algebra", "instant"),
+    ]
+    for user, text, frequency in saved:
+        SavedSearch.objects.create(user=user, query=f"q={text}", text=text, frequency=frequency)
+    for search in SavedSearch.objects.all():
+        services._store_terms(search)
+    hit = factories.EventFactory(title="Phonics in kindergarten")
+    assert services.listing_match(event_id=hit.pk) == 3
+    rows = {row.frequency: row for row in ListingMatch.objects.filter(event=hit)}
+    assert sorted(rows["instant"].users) == sorted([educator.pk, others[1].pk])
+    assert rows["daily"].users == [others[0].pk]
+    assert rows["weekly"].users == []
+    assert set(alerts_for(educator).values_list("window", flat=True)) == {
+        services.period_window("instant", timezone.now())
+    }
+    assert not alerts_for(others[2]).exists()
+
+
+@pytest.mark.postgres
+def test_matching_a_listing_takes_a_fixed_number_of_queries(
+    educator, topic, django_assert_num_queries
+):
+    """Matching and the "right away" e-mails: the same queries for one saved search or
+    forty, one e-mail or forty."""
+    listing = factories.EventFactory(topics=[topic])
+    services.listing_match(event_id=factories.EventFactory(topics=[topic]).pk)  # warm caches
+    for index in range(40):
+        user = educator if index == 0 else factories.EducatorFactory()
+        SavedSearch.objects.create(
+            user=user, query=f"topic=early-literacy&i={index}", topic=topic, frequency="instant"
+        )
+    with django_assert_num_queries(QUERIES_TO_MATCH):
+        assert services.listing_match(event_id=listing.pk) == 40
+    assert Notification.objects.filter(kind=ALERT).count() == 40
+
+
+# A savepoint (the test's transaction), the alerts lock, the listing (in the catalog and
+# not matched before, one query), its grade bands, topics and sessions, the match (one
+# INSERT ... SELECT), the LOOKBACK floor, the e-mails (one INSERT ... SELECT in a
+# savepoint: three), whom they reached (ListingMatch.told) and the release: 13 on
+# PostgreSQL (the listing's three checks are one, the newest row is known without asking).
+QUERIES_TO_MATCH = 13
+
+
+def test_the_hours_later_listings_write_only_to_those_without_its_email(educator, topic):
+    """A busy hour: each listing's "right away" e-mails go to the educators the hour's
+    earlier listings have not written to (ListingMatch.told spares looking the others up);
+    the rest wait for the next hour, and every listing is told exactly once."""
+    SavedSearch.objects.create(
+        user=educator, query="topic=early-literacy", topic=topic, frequency="instant"
+    )
+    other = factories.EducatorFactory()
+    SavedSearch.objects.create(
+        user=other, query="kind=webinar", kind="webinar", frequency="instant"
+    )
+    now = timezone.now()
+    titles = ["Circle one", "Circle two", "Circle three"]
+    kinds = ["event", "webinar", "webinar"]
+    for title, kind in zip(titles, kinds, strict=True):
+        listing = factories.EventFactory(title=title, kind=kind, topics=[topic])
+        services.listing_match(event_id=listing.pk, now=now)
+    assert alerts_for(educator).count() == alerts_for(other).count() == 1
+    if postgres():  # elsewhere each listing looks every candidate up
+        told = ListingMatch.objects.filter(frequency="instant").values_list("told", flat=True)
+        assert list(told) == [[educator.pk], [other.pk], []]
+
+    later = now + datetime.timedelta(hours=1)
+    assert services.alerts_enqueue_due(now=later) == 2
+    mine = [m.body for m in sent_to(educator)]
+    theirs = [m.body for m in sent_to(other)]
+    assert [[title in body for title in titles] for body in mine] == [
+        [True, False, False],
+        [False, True, True],
+    ]
+    assert [[title in body for title in titles] for body in theirs] == [
+        [False, True, False],
+        [False, False, True],
+    ]
 
 
 @pytest.mark.postgres

@@ -31,6 +31,10 @@ class Notification(models.Model):
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
+    # No index of its own on either foreign key: the outbox key notification_once_per_key
+    # begins with the recipient (and `recipient_id = x` implies its condition), the index
+    # notification_subject with the content type. Each index is written for every row of
+    # a fan-out (63,000 at once for the alerts).
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -38,6 +42,7 @@ class Notification(models.Model):
         verbose_name=_("recipient"),
         null=True,
         blank=True,
+        db_index=False,
     )
     email = models.EmailField(
         _("address"), blank=True, help_text=_("Sent here instead of the account's address.")
@@ -55,6 +60,7 @@ class Notification(models.Model):
         verbose_name=_("about (type)"),
         null=True,
         blank=True,
+        db_index=False,
     )
     object_id = models.PositiveBigIntegerField(_("about (id)"), null=True, blank=True)
     subject = GenericForeignKey("content_type", "object_id")
