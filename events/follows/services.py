@@ -419,6 +419,8 @@ LEFT JOIN LATERAL (
     LIMIT 1
 ) AS last ON true
 WHERE waiting.newest > COALESCE(last.upto, 0) AND last."window" IS DISTINCT FROM %s
+  -- an account deleted outright since it matched gets nothing (and cannot fail the batch)
+  AND EXISTS (SELECT 1 FROM {users} account WHERE account.id = waiting.user_id)
 """
 
 
@@ -465,7 +467,10 @@ def _enqueue_in_sql(
     if hour is not None:
         params += [frequency, *hour, newest]
     params += [ALERT_KIND, content_type.pk, f"{frequency}:", f"{frequency};", window]
-    select = ENQUEUE_SQL.format(skip_told=SKIP_TOLD_SQL if hour is not None else "")
+    select = ENQUEUE_SQL.format(
+        skip_told=SKIP_TOLD_SQL if hour is not None else "",
+        users=connection.ops.quote_name(user_model._meta.db_table),
+    )
     ids = notifications_enqueue_select(
         kind=ALERT_KIND, model=user_model, select=select, params=params
     )
@@ -482,6 +487,11 @@ def _enqueue_in_python(frequency: str, window: str, *, floor: int, since: int, n
     for pk, users in rows.values_list("pk", "users"):
         for user_id in users:
             newest_for_user[user_id] = max(pk, newest_for_user.get(user_id, 0))
+    # an account deleted outright since it matched gets nothing (as in ENQUEUE_SQL)
+    existing = set(
+        get_user_model().objects.filter(pk__in=newest_for_user).values_list("pk", flat=True)
+    )
+    newest_for_user = {u: row for u, row in newest_for_user.items() if u in existing}
     previous: dict[int, tuple[str, int]] = {}
     earlier = Notification.objects.filter(
         kind=ALERT_KIND, recipient_id__in=list(newest_for_user), window__startswith=f"{frequency}:"

@@ -205,6 +205,23 @@ def test_a_listing_withdrawn_or_an_account_closed_before_sending_sends_nothing(
     assert not [m for m in mail.outbox if "Soon cancelled" in m.body]
 
 
+def test_an_account_deleted_outright_after_matching_does_not_stop_the_others(educator, topic):
+    """Account deletion in the hub keeps the row (anonymised); a row deleted by hand,
+    whose id is still in a listing's match, is left out of the morning's e-mails."""
+    gone = factories.EducatorFactory()
+    for user in (educator, gone):
+        SavedSearch.objects.create(
+            user=user, query="topic=early-literacy", topic=topic, frequency="daily"
+        )
+    listing = factories.EventFactory(topics=[topic])
+    assert services.listing_match(event_id=listing.pk) == 2
+    gone.delete()
+
+    morning = timezone.localtime() + datetime.timedelta(days=1)
+    assert services.alerts_enqueue_due(now=morning.replace(hour=services.SEND_HOUR)) == 1
+    assert alerts_for(educator).count() == 1
+
+
 @pytest.mark.parametrize(
     "query, fields, matches",
     [
