@@ -229,12 +229,19 @@ def _all_but(conditions: dict[str, Q], name: str | None = None) -> str:
     return " AND ".join(_flag(key) for key in conditions if key != name) or "1 = 1"
 
 
-def _each(column: str) -> tuple[str, str]:
-    """SQL: a join giving one row per id in the array column `column` of `m`, and the
-    expression for that id (Postgres: unnest; SQLite, where the list is JSON: json_each)."""
+def _link_counts(column: str, where: str) -> str:
+    """SQL: (link_id, n) for each id in the array column `column` of the rows of `m`
+    passing `where` (Postgres: unnest in the select list, one pass without a function
+    scan per row; SQLite, where the list is JSON text: json_each)."""
     if connection.vendor == "postgresql":
-        return f"CROSS JOIN LATERAL unnest(m.{column}) AS l(link_id)", "l.link_id"
-    return f"JOIN json_each(m.{column}) AS l", "l.value"
+        return (
+            f"SELECT link_id, COUNT(*) AS n FROM (SELECT unnest(m.{column}) AS link_id "  # noqa: S608
+            f"FROM m WHERE {where}) u GROUP BY link_id"
+        )
+    return (
+        f"SELECT l.value AS link_id, COUNT(*) AS n FROM m JOIN json_each(m.{column}) AS l "  # noqa: S608
+        f"WHERE {where} GROUP BY l.value"
+    )
 
 
 def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
@@ -253,8 +260,6 @@ def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
     columns += ["topic_ids", "grade_band_ids"]
     projection = base.order_by().annotate(**flags).values(*columns, *flags)
     inner, params = projection.query.sql_with_params()
-    grades, grade_id = _each("grade_band_ids")
-    topics, topic_id = _each("topic_ids")
     parts = [
         f"SELECT '{name}', {name}, NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
         f"WHERE {_all_but(conditions, name)} GROUP BY {name}"
@@ -268,13 +273,11 @@ def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
         # Counted per id first, then joined to the names.
         "SELECT 'grade', g.code, g.name, NULL, CAST(g.position AS INTEGER), g.id, "  # noqa: S608
         f"COALESCE(c.n, 0) FROM {GradeBand._meta.db_table} g LEFT JOIN ("
-        f"SELECT {grade_id} AS link_id, COUNT(*) AS n FROM m {grades} "
-        f"WHERE {_all_but(conditions, 'grade')} GROUP BY {grade_id}) c "
+        f"{_link_counts('grade_band_ids', _all_but(conditions, 'grade'))}) c "
         "ON c.link_id = g.id",
         f"SELECT 'topic', t.slug, t.name, t.name_es, {NO_POSITION}, t.id, COALESCE(c.n, 0) "  # noqa: S608
-        f"FROM {Topic._meta.db_table} t LEFT JOIN (SELECT {topic_id} AS link_id, "
-        f"COUNT(*) AS n FROM m {topics} WHERE {_all_but(conditions, 'topic')} "
-        f"GROUP BY {topic_id}) c ON c.link_id = t.id",
+        f"FROM {Topic._meta.db_table} t LEFT JOIN ("
+        f"{_link_counts('topic_ids', _all_but(conditions, 'topic'))}) c ON c.link_id = t.id",
         f"SELECT 'provider', p.slug, p.name, NULL, {NO_POSITION}, {NO_ID}, COALESCE(c.n, 0) "  # noqa: S608
         f"FROM {Provider._meta.db_table} p LEFT JOIN (SELECT provider_id, COUNT(*) AS n "
         f"FROM m WHERE {_all_but(conditions, 'provider')} GROUP BY provider_id) c "

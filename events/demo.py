@@ -29,7 +29,12 @@ from .models import (
     Topic,
 )
 from .search import refresh_search_vectors
-from .services import event_links_sync, next_sessions_refresh, seats_refresh
+from .services import (
+    event_links_sync,
+    listed_titles_refresh,
+    next_sessions_refresh,
+    seats_refresh,
+)
 
 TOPICS_ES = {
     "Trauma-informed practice": "Prácticas informadas sobre el trauma",
@@ -301,6 +306,7 @@ def seed_events(ctx, batch_size: int = 1000) -> None:
     _sync_schedules(new_ids)
     event_links_sync(event_ids=new_ids)  # the links were written in bulk, without signals
     refresh_search_vectors(event_ids=new_ids)
+    listed_titles_refresh()
     ctx.new_event_ids = new_ids
     ctx.report("events created", len(new_ids))
     ctx.report("events", Event.objects.count())

@@ -369,6 +369,8 @@ class Event(models.Model):
                 condition=Q(status="published", is_private=False),
                 name="event_listed_soonest",
             ),
+            # "Newest listings" pages walk event_listed_newest (Postgres only, as SQLite
+            # has no NULLS LAST in an index: migration 0023), index-only like these.
             # The beat's refresh finds the events whose next session just ended.
             models.Index(
                 fields=["next_ends_at"],
@@ -713,6 +715,26 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.user} at {self.session}"
+
+
+class ListedTitle(models.Model):
+    """The distinct titles of listed events, for the search box's as-you-type suggestions
+    (events.search.suggest): a few hundred rows where the catalog lists thousands of
+    events (listings share titles). events.services.event_saved adds an event's title
+    once it is listed; events.services.listed_titles_refresh (Celery beat, every minute)
+    rebuilds the table, dropping titles no longer listed."""
+
+    title = models.CharField(max_length=200)
+    title_es = models.CharField(max_length=200, blank=True)
+    folded = models.TextField()  # both titles, lower case, accents removed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["title", "title_es"], name="listed_title_once")
+        ]
+
+    def __str__(self) -> str:
+        return localized(self, "title")
 
 
 class SavedEvent(models.Model):

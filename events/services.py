@@ -32,6 +32,7 @@ from .models import (
     Attendance,
     Event,
     EventSession,
+    ListedTitle,
     OutboundClick,
     Registration,
     SavedEvent,
@@ -50,7 +51,7 @@ from .notifications import (
 )
 from .programs.services import choices_drop_all
 from .review import listing_snapshot
-from .search import refresh_search_vectors
+from .search import fold_accents, refresh_search_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -355,6 +356,34 @@ def links_target_deleted(sender, instance, **kwargs) -> None:
     event_links_sync(event_ids=getattr(instance, "_links_clearing", []), fields=(name,))
 
 
+def _listed_title(title: str, title_es: str) -> ListedTitle:
+    return ListedTitle(
+        title=title, title_es=title_es, folded=fold_accents(f"{title} {title_es}").lower()
+    )
+
+
+def listed_title_note(event: Event) -> None:
+    """Add the event's title to the suggestions' titles once it is listed (its edits
+    too; titles no longer listed leave at the next listed_titles_refresh)."""
+    if Event.objects.listed().filter(pk=event.pk).exists():
+        ListedTitle.objects.bulk_create(
+            [_listed_title(event.title, event.title_es)], ignore_conflicts=True
+        )
+
+
+def listed_titles_refresh() -> int:
+    """Rebuild ListedTitle from the listed events (Celery beat, every minute, with the
+    next sessions): titles listed since are added, titles no longer listed dropped.
+    Returns how many rows changed."""
+    listed = set(Event.objects.listed().order_by().values_list("title", "title_es").distinct())
+    stored = {(row.title, row.title_es): row.pk for row in ListedTitle.objects.all()}
+    gone = [pk for key, pk in stored.items() if key not in listed]
+    ListedTitle.objects.filter(pk__in=gone).delete()
+    new = [_listed_title(*key) for key in listed if key not in stored]
+    ListedTitle.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    return len(gone) + len(new)
+
+
 def next_sessions_refresh(*, event_ids=None) -> int:
     """Move each event's stored next session on once it is over (Celery beat, every
     minute), or recompute it for `event_ids`. Only events whose stored next session has
@@ -401,6 +430,7 @@ def event_saved(*, event: Event) -> None:
     cover_theme_sync(event)
     cover_renditions_write(event)
     refresh_search_vectors(event_ids=[event.pk])
+    listed_title_note(event)
     event_calendar_follow(event=event)
 
 

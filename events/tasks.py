@@ -4,15 +4,18 @@ from celery import shared_task
 
 from .notifications import digest_enqueue_weekly, followups_enqueue_due
 from .review_mail import digest_enqueue
-from .services import next_sessions_refresh
+from .services import listed_titles_refresh, next_sessions_refresh
 
 
 @shared_task(name="events.refresh_next_sessions")
 def refresh_next_sessions() -> int:
     """Move on the stored next session of events whose next session has just ended
     (Celery beat, every minute): the catalog's dates, "Soonest first" and date filters
-    read it. Running it twice changes nothing the second time."""
-    return next_sessions_refresh()
+    read it. The search box's suggested titles (events.models.ListedTitle) follow what
+    is listed then. Running it twice changes nothing the second time."""
+    moved = next_sessions_refresh()
+    listed_titles_refresh()
+    return moved
 
 
 @shared_task(name="events.enqueue_review_digest", acks_late=True)

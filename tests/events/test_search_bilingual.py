@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import demo as events_demo
-from events.models import Event, Topic
+from events import services
+from events.models import Event, ListedTitle, Topic
+from events.tasks import refresh_next_sessions
 from providers import demo as providers_demo
 from tests import factories
 from trec.accounts import demo as accounts_demo
@@ -187,6 +189,28 @@ def test_suggestions_as_you_type(client):
     found = suggestions(client, "lectoescritúra")
     assert ("topic", "Lectoescritura temprana") in found
     assert ("title", "Noches de lectoescritura en familia") in found
+
+
+def test_suggested_titles_follow_what_is_listed(client):
+    """Titles come from the distinct titles of listed events (ListedTitle): an edited
+    title is suggested at once; a title no longer listed leaves at the next refresh
+    (Celery beat, every minute), and listings sharing a title are suggested once."""
+    event = factories.EventFactory(title="Robotics for beginners")
+    factories.EventFactory(title="Robotics for beginners", slug="robotics-again")
+    assert [label for kind, label in suggestions(client, "robo") if kind == "title"] == [
+        "Robotics for beginners"
+    ]
+    event.title = "Robotics clubs"
+    event.save()
+    services.event_saved(event=event)
+    assert ("title", "Robotics clubs") in suggestions(client, "robo")
+
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    refresh_next_sessions()
+    found = suggestions(client, "robo")
+    assert ("title", "Robotics clubs") not in found
+    assert ("title", "Robotics for beginners") in found
+    assert ListedTitle.objects.filter(title__startswith="Robotics").count() == 1
 
 
 def test_the_search_box_offers_suggestions_only_with_javascript(client):
