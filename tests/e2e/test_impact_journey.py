@@ -64,8 +64,11 @@ def test_recompute_and_read_the_report(live_server, browser, page, assert_access
     assert phone.locator("h1").inner_text() == f"Impact report {year}"
     first = phone.locator(".impact-headline li").first.inner_text()
     assert first.startswith("6") and "Educators served" in first
-    # District with 6 people is shown; the chart is an image with a table beside it.
+    # District with 6 people is shown; the chart is an image, its table folded under
+    # "Show the figures" on a phone until tapped.
     reach = phone.locator("figure", has_text="Reach by district")
+    assert not reach.locator("table").is_visible()
+    reach.get_by_text("Show the figures").click()
     assert "Sunnyside Unified" in reach.locator("table").inner_text()
     assert reach.locator("svg[role=img]").count() == 1
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
