@@ -10,8 +10,11 @@ catalog_page   1 for every facet count and the total (a narrow projection of the
                  subquery)
                + 1 prefetch of their grade bands                                 = 3
                (+ 1 counting query when full-text search finds little and typo
-                 tolerance joins in). Pages stop at MAX_PAGES, so the deepest
-                 page reads at most MAX_PAGES x PAGE_SIZE index entries before it.
+                 tolerance joins in; no page query and no prefetch when nothing
+                 matches). Pages stop at MAX_PAGES, so the deepest page reads at
+                 most MAX_PAGES x PAGE_SIZE index entries before it. When the
+                 matches fit in those pages, the counting query also returns their
+                 ids and the page query ranks and sorts those alone.
 event_page     1 event (provider, seats, saved) + 3 prefetches (sessions, topics,
                grade bands) + 1 for the viewer's registration when signed in
 upcoming_this_month   1 + 1 prefetch
@@ -229,6 +232,13 @@ def _all_but(conditions: dict[str, Q], name: str | None = None) -> str:
     return " AND ".join(_flag(key) for key in conditions if key != name) or "1 = 1"
 
 
+def _id_list() -> str:
+    """SQL: the ids of `m`'s rows as comma-separated text (an aggregate)."""
+    if connection.vendor == "postgresql":
+        return "string_agg(CAST(id AS TEXT), ',')"
+    return "group_concat(id)"
+
+
 def _link_counts(column: str, where: str) -> str:
     """SQL: (link_id, n) for each id in the array column `column` of the rows of `m`
     passing `where` (Postgres: unnest in the select list, one pass without a function
@@ -268,7 +278,9 @@ def _facet_sql(base: QuerySet, conditions: dict[str, Q]) -> tuple[str, list]:
     parts += [
         f"SELECT 'cost', '{FREE}', NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
         f"WHERE {_all_but(conditions, 'cost')} AND cost = 0",
-        f"SELECT 'total', '', NULL, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "  # noqa: S608
+        # The total, and the matches' ids when they are few enough to page through.
+        f"SELECT 'total', '', CASE WHEN COUNT(*) <= {MAX_PAGES * PAGE_SIZE} "  # noqa: S608
+        f"THEN {_id_list()} END, NULL, {NO_POSITION}, {NO_ID}, COUNT(*) FROM m "
         f"WHERE {_all_but(conditions)}",
         # Counted per id first, then joined to the names.
         "SELECT 'grade', g.code, g.name, NULL, CAST(g.position AS INTEGER), g.id, "  # noqa: S608
@@ -302,9 +314,9 @@ def _facets(filterset: EventFilter, conditions: dict) -> tuple[dict, int]:
     cached = cache.get(key)
     if cached is None:
         facets, total = _count_facets(filterset, conditions)
-        cached = (facets, total, filterset.typos)
+        cached = (facets, total, filterset.typos, filterset.match_ids)
         cache.set(key, cached, seconds)
-    facets, total, filterset.typos = cached
+    facets, total, filterset.typos, filterset.match_ids = cached
     return facets, total
 
 
@@ -316,7 +328,13 @@ def _count_facets(filterset: EventFilter, conditions: dict) -> tuple[dict, int]:
     if filterset.search_text and rows[("total", "")][-1] < FEW_MATCHES:
         filterset.typos = True
         rows = _facet_rows(filterset, conditions)
-    return _facets_from(filterset, rows), rows[("total", "")][-1]
+    ids, total = rows[("total", "")][0], rows[("total", "")][-1]
+    # Up to MAX_PAGES pages of matches: their ids, so the page query need not find them
+    # again (None: too many, the page query filters and sorts on the indexes).
+    filterset.match_ids = [int(pk) for pk in ids.split(",")] if ids else None
+    if total == 0:
+        filterset.match_ids = []  # nothing to page through: no page query
+    return _facets_from(filterset, rows), total
 
 
 def _facet_rows(filterset: EventFilter, conditions: dict) -> dict:
@@ -467,7 +485,13 @@ def catalog_page(*, params: QueryDict, page_number=None) -> Catalog:
         name: [option.pk for option in facets[name].options if option.selected] for name in MULTIPLE
     }
     sort = filterset.current_sort
-    ordered = filterset.qs.order_by(*ORDERINGS[sort])
+    if filterset.match_ids is not None:
+        # The matches are known (few): rank and sort them alone, by primary key, instead
+        # of letting Postgres guess how many events pass the filters and the search.
+        matches = Event.objects.filter(pk__in=filterset.match_ids)
+        ordered = filterset.searched(matches).order_by(*ORDERINGS[sort])
+    else:
+        ordered = filterset.qs.order_by(*ORDERINGS[sort])
     paginator = CountedPaginator(ordered, PAGE_SIZE, count=total)
     page = paginator.get_page(page_number)
     # The page's ids are picked in a subquery (the only part that sorts the matches);

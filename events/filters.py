@@ -175,6 +175,8 @@ class EventFilter(django_filters.FilterSet):
     # The chosen grade bands' and topics' ids, once the catalog has counted them
     # ({"grade": [...], "topic": [...]}); until then conditions() looks them up in SQL.
     link_ids: dict | None = None
+    # The ids of every match, when the catalog counted few enough to page through.
+    match_ids: list | None = None
 
     @cached_property
     def cleaned(self) -> dict:

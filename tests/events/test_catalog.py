@@ -507,6 +507,34 @@ def test_catalog_query_count_is_fixed(client, django_assert_num_queries, bands):
         assert len(titles(get(client, grade="k-2", topic="stem", q="Workshop"))) == 20
 
 
+def test_nothing_found_costs_the_counting_query_alone(client, django_assert_num_queries):
+    factories.EventFactory(title="Robots")
+    with django_assert_num_queries(1):
+        assert titles(get(client, kind="program")) == []
+
+
+def test_a_page_lists_the_same_whether_the_matches_were_counted_by_id_or_not(
+    client, monkeypatch, bands
+):
+    """Up to MAX_PAGES pages of matches, the counting query returns their ids and the
+    page query ranks and sorts those alone; past that, it filters and sorts on the
+    indexes. Both give the same page."""
+    for number in range(25):
+        factories.EventFactory(
+            title=f"Workshop {number:02d} literacy" if number % 3 else f"Literacy {number:02d}",
+            kind="webinar" if number % 2 else "event",
+            grade_bands=[bands["k-2"]] if number % 4 else [bands["3-5"]],
+            sessions=[(in_days(30 - number), in_days(30 - number, 18))],
+            published_at=timezone.now() - datetime.timedelta(days=number),
+        )
+    queries = [{}, {"sort": "newest"}, {"q": "literacy"}, {"q": "literacy", "sort": "soonest"}]
+    queries += [{"grade": "k-2", "kind": "webinar"}, {"q": "workshop", "grade": "k-2"}]
+    by_id = [titles(get(client, **params)) for params in queries]
+    monkeypatch.setattr("events.catalog.MAX_PAGES", 1)  # 20 matches at most by id
+    assert [titles(get(client, **params)) for params in queries] == by_id
+    assert all(by_id)
+
+
 def test_home_page_shows_what_is_on_this_month(client):
     now = timezone.now()
     happening = factories.EventFactory(
