@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from trec.accounts.decorators import signed_in
+from trec.accounts.decorators import signed_in, signed_in_to
 from trec.exports import csv_cell
 from trec.forms import parse_id
 from trec.notifications.staff_messages import staff_message_page
@@ -146,16 +146,8 @@ def withdraw(request, slug):
 # --- For coordinators and the community's facilitators --------------------------------
 
 
-def manager_view(view):
-    """Sign in, then look the community up for its managers (403), and call the view."""
-
-    @signed_in
-    @wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        community = access.access_community_for_manager(user=request.user, slug=slug)
-        return view(request, community, *args, **kwargs)
-
-    return wrapper
+# Sign in, then the community for its managers (403 for anyone else).
+manager_view = signed_in_to(access.access_community_for_manager)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -6,7 +6,6 @@ Views parse the request, call one selector (events.programs.selectors) or one se
 the lookups that enforce it are in events.access.
 """
 
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from events import access
 from events.ical import build_calendar
 from events.models import Registration, SessionChoice
-from trec.accounts.decorators import signed_in
+from trec.accounts.decorators import signed_in, signed_in_to
 
 from . import selectors as programs
 from . import services
@@ -30,16 +29,8 @@ from .checkin import checkin_path, qr_svg, registration_id_from_token
 RETURN_TO = {"schedule": "events:schedule", "my": "events:my_schedule"}
 
 
-def _staff_page(view):
-    """Sign in, then resolve the program for the check-in desk (404 / 403)."""
-
-    @signed_in
-    @wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
-        event = access.access_program_for_staff(user=request.user, slug=slug)
-        return view(request, event, *args, **kwargs)
-
-    return wrapper
+# Sign in, then the program whose check-in desk the person may run (404 / 403).
+_staff_page = signed_in_to(access.access_program_for_staff)
 
 
 def _schedule_url(slug) -> str:

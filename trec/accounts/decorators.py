@@ -3,6 +3,7 @@
     @signed_in                          # anonymous visitors sign in first
     @signed_in(role=is_coordinator)     # ...and signed-in people without the role get 403
     @signed_in(back_to=lambda slug: …)  # a POST-only action: come back to its page instead
+    @signed_in_to(access_thing_for_role)  # ...then the `slug` becomes the object looked up
 
 Anything finer (this community's facilitators, this provider's staff, the lead presenter)
 is a lookup in the app's ``access.py``: ``access_<thing>_for_<role>(*, user, ...)`` returns
@@ -40,3 +41,19 @@ def signed_in(
         return wrapper
 
     return decorate if view is None else decorate(view)
+
+
+def signed_in_to(lookup: Callable[..., object]):
+    """``@signed_in``, then the view's ``slug`` goes through ``lookup(user=..., slug=...)``
+    (an ``access_<thing>_for_<role>``, which answers 404 or 403 itself): the view is called
+    with what the lookup returns in the slug's place."""
+
+    def decorate(view):
+        @signed_in
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            return view(request, lookup(user=request.user, slug=slug), *args, **kwargs)
+
+        return wrapper
+
+    return decorate
