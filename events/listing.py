@@ -129,15 +129,17 @@ def event_duplicate(*, event: Event, by, first_day: datetime.date | None = None)
     )
     # A program's resource expo comes along: the same exhibitors at the same tables.
     ExpoBooth.objects.bulk_create(
-        ExpoBooth(event=copy, provider_id=booth.provider_id, **_booth_fields(booth))
+        ExpoBooth(
+            event=copy,
+            provider_id=booth.provider_id,
+            booth=booth.booth,
+            note=booth.note,
+            note_es=booth.note_es,
+        )
         for booth in event.expo_booths.all()
     )
     services.event_saved(event=copy)
     return copy
-
-
-def _booth_fields(booth: ExpoBooth) -> dict:
-    return {"booth": booth.booth, "note": booth.note, "note_es": booth.note_es}
 
 
 def events_duplicate(*, events, by) -> list[Event]:
